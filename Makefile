@@ -1,0 +1,31 @@
+# presskit — two commands: `make` sets up and builds everything, `make test` runs the tests.
+PRESSKIT := .venv/bin/presskit
+PYTHON   := .venv/bin/python
+
+.PHONY: all build check test watch bench clean setup
+
+all: build
+
+setup:
+	@scripts/bootstrap
+
+build: setup
+	@$(PRESSKIT) build
+	@$(PRESSKIT) check
+
+check: setup
+	@$(PRESSKIT) check
+
+test:
+	@scripts/bootstrap --test
+	@$(PYTHON) -m pytest -q
+
+watch: setup
+	@$(PRESSKIT) watch
+
+bench:
+	@scripts/bootstrap --test
+	@$(PYTHON) scripts/bench
+
+clean:
+	rm -rf build

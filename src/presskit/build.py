@@ -1,0 +1,258 @@
+"""The build engine: plan output units, skip the unchanged ones, render the rest in parallel, write atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .config import Campaign
+from .errors import BuildError, Problem, PresskitError, UsageError
+
+BUILD_DIR = "build"
+STATE_DIR = ".presskit"
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One output file: an output in one language and edition."""
+
+    output: str
+    lang: str
+    edition: str  # print, screen (PDF) or docx
+    target: str  # path relative to the project root, always under build/
+
+    @property
+    def label(self) -> str:
+        """Short name for messages: the target's file name."""
+        return Path(self.target).name
+
+
+@dataclass
+class Result:
+    """What rendering one unit produced: the files it read and how long it took."""
+
+    unit: Unit
+    inputs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: PresskitError | None = None
+
+
+@dataclass
+class Decision:
+    """Whether a unit must be rebuilt, and why (doit-style reasons)."""
+
+    unit: Unit
+    rebuild: bool
+    reasons: list[str]
+
+
+def plan(campaign: Campaign, names: list[str] | None = None) -> list[Unit]:
+    """Every unit of the selected outputs (all outputs when *names* is empty)."""
+    unknown = [n for n in names or [] if n not in campaign.outputs]
+    if unknown:
+        raise UsageError(Problem(None, None, f"unknown output '{unknown[0]}'",
+                                 f"choose from: {', '.join(campaign.outputs)}"))
+    units = []
+    for name, out in campaign.outputs.items():
+        if names and name not in names:
+            continue
+        editions = out.editions if out.format == "pdf" else ["docx"]
+        for lang in out.languages:
+            for edition in editions:
+                suffix = "-screen" if edition == "screen" else ""
+                target = f"{BUILD_DIR}/{name}/{out.stem}-{lang}{suffix}{EXTENSIONS[out.format]}"
+                units.append(Unit(name, lang, edition, target))
+    return units
+
+
+# ---- fingerprints -------------------------------------------------------------------------
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or None when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def config_digest(campaign: Campaign, unit: Unit) -> str:
+    """Digest of the configuration a unit depends on: the globals and its own output's settings."""
+    data = {k: v for k, v in asdict(campaign).items()
+            if k not in ("outputs", "root", "warnings", "lines")}
+    data["output"] = asdict(campaign.outputs[unit.output])
+    data["draft"] = False
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def static_inputs(campaign: Campaign, unit: Unit) -> list[str]:
+    """Inputs known before rendering: the content document and the language's catalog."""
+    from .i18n import TRANSLATIONS_DIR
+
+    out = campaign.outputs[unit.output]
+    files = [f"content/{out.document}"]
+    if unit.lang != campaign.source_language:
+        files.append(f"{TRANSLATIONS_DIR.as_posix()}/{unit.lang}.po")
+    return files
+
+
+class State:
+    """The record of the last successful build of each unit, kept in build/.presskit/state.json."""
+
+    def __init__(self, root: Path):
+        self.path = root / BUILD_DIR / STATE_DIR / "state.json"
+        try:
+            self.units: dict = json.loads(self.path.read_text())
+        except (FileNotFoundError, ValueError):
+            self.units = {}
+
+    def record(self, campaign: Campaign, result: Result, draft: bool) -> None:
+        """Remember the inputs of a successfully built unit."""
+        root = campaign.root
+        inputs = sorted(set(result.inputs) | set(static_inputs(campaign, result.unit)))
+        self.units[result.unit.target] = {
+            "version": __version__, "config": config_digest(campaign, result.unit), "draft": draft,
+            "inputs": {rel: file_digest(root / rel) for rel in inputs},
+            "seconds": round(result.seconds, 3),
+        }
+
+    def save(self) -> None:
+        """Write the state atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, json.dumps(self.units, indent=1, sort_keys=True).encode())
+
+    def decide(self, campaign: Campaign, unit: Unit, draft: bool) -> Decision:
+        """Compare a unit's recorded inputs with the files on disk now."""
+        root = campaign.root
+        entry = self.units.get(unit.target)
+        if not (root / unit.target).is_file():
+            return Decision(unit, True, ["missing_target"])
+        if entry is None:
+            return Decision(unit, True, ["no record of a previous build"])
+        reasons = []
+        if entry["version"] != __version__:
+            reasons.append(f"presskit version changed ({entry['version']} → {__version__})")
+        if entry["config"] != config_digest(campaign, unit):
+            reasons.append(f"changed_config: outputs.{unit.output} or campaign settings")
+        if entry.get("draft") != draft:
+            reasons.append("draft mode " + ("on" if draft else "off"))
+        recorded = entry["inputs"]
+        for rel in static_inputs(campaign, unit):
+            if rel not in recorded:
+                reasons.append(f"new_file_dep: {rel}")
+        for rel, digest in recorded.items():
+            if file_digest(root / rel) != digest:
+                reasons.append(f"changed_file_dep: {rel}")
+        return Decision(unit, bool(reasons), reasons or ["up to date"])
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write *data* to a temporary file beside *target*, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def clean_stale_temporaries(build_dir: Path) -> int:
+    """Remove temporary files left by a killed build; returns how many were removed."""
+    count = 0
+    for tmp in build_dir.rglob(".*.tmp-*"):
+        tmp.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
+# ---- running ------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """What a build did, for the CLI."""
+
+    decisions: list[Decision]
+    results: list[Result]
+    seconds: float
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Every problem from every failed unit."""
+        return [p for r in self.results if r.error for p in r.error.problems]
+
+
+def build(campaign: Campaign, names: list[str] | None = None, draft: bool = False,
+          jobs: int | None = None, progress=None, on_plan=None) -> Report:
+    """Build the selected outputs: plan, skip what is up to date, render the rest, record state."""
+    from filelock import FileLock
+
+    started = time.perf_counter()
+    root = campaign.root
+    units = plan(campaign, names)
+    build_dir = root / BUILD_DIR
+    (build_dir / STATE_DIR).mkdir(parents=True, exist_ok=True)
+    with FileLock(str(build_dir / STATE_DIR / "lock")):
+        clean_stale_temporaries(build_dir)
+        state = State(root)
+        decisions = [state.decide(campaign, u, draft) for u in units]
+        todo = [d.unit for d in decisions if d.rebuild]
+        if on_plan:
+            on_plan(decisions)
+        results = run_units(campaign, todo, draft, jobs, progress)
+        for result in results:
+            if result.error is None:
+                state.record(campaign, result, draft)
+        if todo:
+            state.save()
+    return Report(decisions, results, time.perf_counter() - started)
+
+
+def run_units(campaign: Campaign, units: list[Unit], draft: bool, jobs: int | None,
+              progress=None) -> list[Result]:
+    """Render units, in parallel worker processes when there is more than one."""
+    if not units:
+        return []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
+    if jobs == 1:
+        results = []
+        for unit in units:
+            results.append(render_unit(campaign, unit, draft))
+            if progress:
+                progress(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(render_unit, campaign, u, draft) for u in units]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            if progress:
+                progress(results[-1])
+        return results
+
+
+def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
+    """Render one unit to its target file; errors are returned, not raised."""
+    from .output import produce
+
+    started = time.perf_counter()
+    try:
+        inputs = produce(campaign, unit, draft)
+    except PresskitError as exc:
+        return Result(unit, error=exc, seconds=time.perf_counter() - started)
+    except Exception as exc:  # an unexpected failure must still name the output, not crash the build
+        error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
+                                   "run with --debug and report it"))
+        return Result(unit, error=error, seconds=time.perf_counter() - started)
+    return Result(unit, inputs, time.perf_counter() - started)

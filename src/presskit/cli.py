@@ -1,0 +1,158 @@
+"""The presskit command line: build, check, i18n, watch, new. Exit codes: 0 ok, 1 content/build error, 2 usage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import EXIT_ERROR, EXIT_USAGE, PresskitError
+
+root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="Project folder (the one holding content/).")
+strict_option = click.option("--strict", is_flag=True, help="Treat configuration warnings as errors.")
+
+
+class Context:
+    """Shared options of every command."""
+
+    def __init__(self, debug: bool, quiet: bool):
+        self.debug, self.quiet = debug, quiet
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.version_option(package_name="presskit")
+@click.pass_context
+def cli(ctx, debug: bool, quiet: bool):
+    """presskit — one source, print-ready PDFs, DOCX briefings and translated handouts."""
+    ctx.obj = Context(debug, quiet)
+
+
+def echo(ctx_obj: Context, message: str = "", err: bool = False) -> None:
+    """Print unless --quiet (errors are always printed)."""
+    if err or not ctx_obj.quiet:
+        click.echo(message, err=err)
+
+
+def load(root: Path, strict: bool, obj: Context):
+    """Load the configuration and print its warnings."""
+    from .config import load_config
+
+    campaign = load_config(root, strict=strict)
+    for warning in campaign.warnings:
+        echo(obj, f"warning: {warning}", err=True)
+    return campaign
+
+
+@cli.command()
+@click.argument("outputs", nargs=-1)
+@click.option("--draft", is_flag=True, help="Build even with missing translations; marks pages DRAFT.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel renders (default: cores).")
+@click.option("--explain", is_flag=True, help="Say why each output was rebuilt or skipped.")
+@root_option
+@strict_option
+@click.pass_obj
+def build(obj: Context, outputs, draft, jobs, explain, root, strict):
+    """Build OUTPUTS (default: all); unchanged outputs are skipped."""
+    from .build import build as run_build
+
+    campaign = load(root, strict, obj)
+
+    def progress(result):
+        if result.error is None:
+            echo(obj, f"  built {result.unit.target} ({result.seconds:.2f} s)")
+
+    def explain_plan(decisions):
+        for d in decisions if explain else ():
+            verb = "rebuild" if d.rebuild else "skip"
+            echo(obj, f"{verb} {d.unit.target}: {'; '.join(d.reasons)}")
+
+    report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=progress,
+                       on_plan=explain_plan)
+    if report.errors:
+        raise PresskitError(report.errors)
+    built = sum(1 for r in report.results if r.error is None)
+    skipped = len(report.decisions) - len(report.results)
+    if built:
+        echo(obj, f"presskit: built {built}, {skipped} up to date ({report.seconds:.2f} s)")
+    else:
+        echo(obj, f"presskit: nothing to do, all {skipped} outputs up to date")
+
+
+@cli.command()
+@root_option
+@strict_option
+@click.pass_obj
+def check(obj: Context, root, strict):
+    """Validate the configuration and content, and preflight the built files."""
+    campaign = load(root, strict, obj)
+    from .content import load_document
+
+    for out in campaign.outputs.values():
+        load_document(campaign.root / "content" / out.document, campaign.root)
+    echo(obj, "presskit: check passed")
+
+
+@cli.group()
+def i18n():
+    """Translation catalogs (gettext PO files)."""
+
+
+@i18n.command("status")
+@root_option
+@click.pass_obj
+def i18n_status(obj: Context, root):
+    """Show translated, fuzzy and untranslated segments per language."""
+    echo(obj, "presskit: translation workflow not configured yet")
+
+
+@cli.command()
+@root_option
+@click.pass_obj
+def watch(obj: Context, root):
+    """Rebuild whenever content, templates or translations change."""
+    from .build import build as run_build
+    from watchfiles import watch as watch_files
+
+    campaign = load(root, False, obj)
+    for _ in watch_files(campaign.root / "content", campaign.root / "templates"):
+        try:
+            campaign = load(root, False, obj)
+            run_build(campaign)
+        except PresskitError as exc:
+            echo(obj, f"error: {exc}", err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.pass_obj
+def new(obj: Context, directory: Path):
+    """Create a new, buildable project in DIRECTORY."""
+    from .scaffold import scaffold
+
+    scaffold(directory)
+    echo(obj, f"presskit: created {directory}; build it with: presskit build --root {directory}")
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning presskit errors into messages and exit codes."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except PresskitError as exc:
+        if debug:
+            raise
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

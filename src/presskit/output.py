@@ -1,0 +1,52 @@
+"""Produce one output file (PDF or DOCX) for one language and edition, and report the files it read."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .build import Unit, atomic_write
+from .config import Campaign
+from .content import load_document
+from .errors import Problem, TranslationError
+from .i18n import load_localizer, localize
+from .render import Page, main_template, make_environment, render_html, template_files
+
+
+@lru_cache(maxsize=4)
+def environment(root: Path):
+    """One Jinja environment per project and process (templates reload when their files change)."""
+    return make_environment(root)
+
+
+def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
+    """Render *unit* to its target atomically; return the project files it depends on."""
+    root = campaign.root
+    out = campaign.outputs[unit.output]
+    source = load_document(root / "content" / out.document, root)
+    localizer = load_localizer(root, unit.lang, campaign.source_language)
+    document = localize(source, localizer)
+    if localizer.missing and not draft:
+        raise TranslationError(localizer.missing + [Problem(
+            unit.target, None, f"{len(localizer.missing)} segment(s) not translated into {unit.lang}",
+            "translate them, or build with --draft to use the source text with a DRAFT mark")])
+    page = Page(campaign, out, unit.lang, unit.edition, document, draft=draft or bool(localizer.missing))
+    env = environment(root)
+    html = render_html(env, page, localizer.gettext)
+    inputs = {_rel(f, root) for f in template_files(env, main_template(out))}
+    target = root / unit.target
+    if out.format == "docx":
+        from .docx import html_to_docx
+
+        atomic_write(target, html_to_docx(html, campaign, out.template, document.meta))
+    else:
+        from .pdf import ProjectFetcher, write_pdf
+
+        fetcher = ProjectFetcher(root)
+        atomic_write(target, write_pdf(html, campaign, unit.edition, unit.lang, fetcher))
+        inputs |= {_rel(p, root) for p in fetcher.read}
+    return sorted(inputs)
+
+
+def _rel(path, root: Path) -> str:
+    return Path(path).resolve().relative_to(root).as_posix()
