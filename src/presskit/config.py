@@ -100,12 +100,23 @@ def load_yaml(path: Path, root: Path):
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise ConfigError(Problem(name, line, f"invalid YAML: {exc.problem or exc.context}",
+        raise ConfigError(Problem(name, yaml_error_line(exc), f"invalid YAML: {exc.problem or exc.context}",
                                   "fix the syntax (indentation, colons, quotes)")) from None
     lines: dict[tuple, int] = {}
     return _to_python(node, (), lines), lines
+
+
+def yaml_error_line(exc: yaml.MarkedYAMLError, offset: int = 0) -> int | None:
+    """1-based line of a YAML error: where the unclosed construct began if the file just ended."""
+    mark = exc.problem_mark
+    at_end = "<stream end>" in (exc.problem or "")
+    if exc.context_mark and (mark is None or at_end):
+        mark = exc.context_mark
+    if mark is None:
+        return None
+    if at_end and mark.buffer:  # point at the last written line, not past the end of the file
+        return min(mark.line, mark.buffer.rstrip("\0 \t\n").count("\n")) + 1 + offset
+    return mark.line + 1 + offset
 
 
 def _to_python(node, path: tuple, lines: dict):

@@ -9,6 +9,7 @@ from typing import Callable
 
 import yaml
 
+from .config import yaml_error_line
 from .errors import ContentError, Problem, relpath
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
@@ -142,8 +143,7 @@ def _front_matter(source: str, name: str) -> tuple[dict, dict]:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
         data = yaml.safe_load(source)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening ---
+        line = yaml_error_line(exc, offset=1)  # the opening --- is line 1
         raise ContentError(Problem(name, line, f"invalid front matter: {exc.problem or exc.context}",
                                    "fix the YAML between the --- lines")) from None
     if data is None:

@@ -1,0 +1,122 @@
+"""The build engine: what triggers a rebuild and what does not, atomic writes, explanations."""
+
+import os
+
+import pytest
+
+from conftest import run
+from presskit.build import atomic_write, build, clean_stale_temporaries, plan
+from presskit.config import load_config
+from presskit.errors import UsageError
+
+ALL = {"build/brochure/brochure-lv.pdf", "build/briefing/briefing-lv.docx", "build/handouts/handout-lv.pdf"}
+
+
+def rebuilt(root, *names, draft=False):
+    report = build(load_config(root), list(names), draft=draft, jobs=1)
+    assert not report.errors, report.errors
+    return {r.unit.target for r in report.results}
+
+
+def append(path, text):
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+@pytest.fixture
+def once(project):
+    assert rebuilt(project) == ALL
+    return project
+
+
+def test_plan_names_every_output_file(project):
+    assert {u.target for u in plan(load_config(project))} == ALL
+
+
+def test_unknown_output_is_a_usage_error(project):
+    with pytest.raises(UsageError) as err:
+        plan(load_config(project), ["flyer"])
+    assert str(err.value) == "<project>: unknown output 'flyer' — choose from: brochure, briefing, handouts"
+
+
+def test_second_build_rebuilds_nothing(once):
+    assert rebuilt(once) == set()
+
+
+def test_template_edit_rebuilds_only_its_outputs(once):
+    append(once / "templates" / "brochure" / "brochure.css", "\n/* tweak */\n")
+    assert rebuilt(once) == {"build/brochure/brochure-lv.pdf"}
+
+
+def test_shared_template_edit_rebuilds_every_user(once):
+    append(once / "templates" / "shared" / "palette.css", "\n/* tweak */\n")
+    assert rebuilt(once) == {"build/brochure/brochure-lv.pdf", "build/handouts/handout-lv.pdf"}
+
+
+def test_briefing_content_edit_touches_only_docx(once):
+    before = {p: (once / p).stat().st_mtime_ns for p in ALL}
+    append(once / "content" / "briefing.md", "\nJauns teikums.\n")
+    assert rebuilt(once) == {"build/briefing/briefing-lv.docx"}
+    after = {p: (once / p).stat().st_mtime_ns for p in ALL}
+    assert [p for p in ALL if before[p] != after[p]] == ["build/briefing/briefing-lv.docx"]
+
+
+def test_touch_without_change_rebuilds_nothing(once):
+    os.utime(once / "content" / "brochure.md")
+    assert rebuilt(once) == set()
+
+
+def test_config_change_of_one_output_rebuilds_only_it(once):
+    path = once / "content" / "campaign.yaml"
+    path.write_text(path.read_text().replace("stem: handout", "stem: handout\n    editions: [print]"))
+    assert rebuilt(once) == set()  # same settings written explicitly: same fingerprint
+    path.write_text(path.read_text().replace("editions: [print]", "editions: [print, screen]"))
+    assert rebuilt(once) == {"build/handouts/handout-lv.pdf", "build/handouts/handout-lv-screen.pdf"}
+
+
+def test_deleted_output_is_rebuilt(once):
+    (once / "build" / "handouts" / "handout-lv.pdf").unlink()
+    assert rebuilt(once) == {"build/handouts/handout-lv.pdf"}
+
+
+def test_explain_says_why(once):
+    append(once / "templates" / "handout" / "handout.css", "\n")
+    out = run("build", "--explain", "--root", once, check=True).stdout
+    assert "rebuild build/handouts/handout-lv.pdf: changed_file_dep: templates/handout/handout.css" in out
+    assert "skip build/brochure/brochure-lv.pdf: up to date" in out
+    again = run("build", "--explain", "--root", once, check=True).stdout
+    assert "presskit: nothing to do, all 3 outputs up to date" in again
+
+
+def test_failed_build_keeps_last_good_output(once):
+    target = once / "build" / "brochure" / "brochure-lv.pdf"
+    good = target.read_bytes()
+    append(once / "templates" / "brochure" / "brochure.html.j2", "{{ no_such_variable }}")
+    report = build(load_config(once), ["brochure"], jobs=1)
+    assert [str(p) for p in report.errors] == [
+        f"templates/brochure/brochure.html.j2:{len((once / 'templates/brochure/brochure.html.j2').read_text().splitlines())}"
+        ": undefined variable: 'no_such_variable' is undefined — define it in the content's front matter or fix the name"]
+    assert target.read_bytes() == good
+    assert not list(target.parent.glob(".*tmp*"))
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    target = tmp_path / "out" / "a.bin"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["a.bin"]
+
+
+def test_stale_temporaries_are_cleaned(tmp_path):
+    (tmp_path / "brochure").mkdir()
+    (tmp_path / "brochure" / ".brochure-lv.pdf.tmp-123").write_bytes(b"partial")
+    (tmp_path / "brochure" / "brochure-lv.pdf").write_bytes(b"good")
+    assert clean_stale_temporaries(tmp_path) == 1
+    assert [p.name for p in (tmp_path / "brochure").iterdir()] == ["brochure-lv.pdf"]
+
+
+def test_parallel_build_produces_every_output(project):
+    report = build(load_config(project), jobs=2)
+    assert not report.errors
+    assert all((project / t).stat().st_size > 1000 for t in ALL)

@@ -1,0 +1,96 @@
+"""campaign.yaml validation: every problem names file, line and key."""
+
+from pathlib import Path
+
+import pytest
+
+from presskit.config import load_config
+from presskit.errors import ConfigError
+
+
+def write_config(root: Path, text: str) -> None:
+    (root / "content" / "campaign.yaml").write_text(text, encoding="utf-8")
+
+
+def edit_config(root: Path, old: str, new: str) -> None:
+    path = root / "content" / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(root: Path, needle: str) -> int:
+    lines = (root / "content" / "campaign.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_default_config_loads(project):
+    campaign = load_config(project)
+    assert campaign.source_language == "lv"
+    assert set(campaign.outputs) == {"brochure", "briefing", "handouts"}
+    assert campaign.outputs["handouts"].stem == "handout"
+    assert campaign.outputs["briefing"].format == "docx"
+    assert campaign.warnings == []
+
+
+def test_unknown_key_warns_with_line_and_strict_fails(project):
+    edit_config(project, "source_language: lv", "source_language: lv\ncolour: red")
+    campaign = load_config(project)
+    assert [str(w) for w in campaign.warnings] == [
+        f"content/campaign.yaml:{line_of(project, 'colour')}: colour: unknown key — "
+        "known keys: title, organisation, source_language, subtitle, languages, date, source_url, outputs, print"]
+    with pytest.raises(ConfigError) as err:
+        load_config(project, strict=True)
+    assert "colour: unknown key" in str(err.value)
+
+
+def test_unknown_key_suggests_close_name(project):
+    edit_config(project, "    template: brochure", "    template: brochure\n    languags: [lv]")
+    warning = str(load_config(project).warnings[0])
+    assert "outputs.brochure.languags: unknown key — did you mean 'languages'?" in warning
+
+
+def test_missing_required_key(project):
+    edit_config(project, "organisation: Latvijas Republikas Ārlietu ministrija\n", "")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    assert str(err.value).startswith("content/campaign.yaml:2: <top>: required key 'organisation' is missing")
+
+
+def test_wrong_type_names_line(project):
+    edit_config(project, "  bleed_mm: 3", "  bleed_mm: wide")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    line = line_of(project, "bleed_mm")
+    assert str(err.value) == f"content/campaign.yaml:{line}: print.bleed_mm: expected a number, got text 'wide'"
+
+
+def test_unknown_language_code(project):
+    edit_config(project, "languages: [lv]", "languages: [lv, xx]")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    assert "languages.1: unknown language code 'xx'" in str(err.value)
+
+
+def test_invalid_yaml_names_line(project):
+    write_config(project, "title: a\norganisation: [unclosed\nsource_language: lv\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    assert str(err.value).startswith("content/campaign.yaml:3: invalid YAML")
+
+
+def test_all_errors_reported_in_one_pass(project):
+    edit_config(project, "format: docx", "format: odt")
+    edit_config(project, "document: handout.md", "document: missing.md")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    assert len(err.value.problems) == 2
+    assert "outputs.briefing.format: unknown format 'odt' — use one of: pdf, docx" in str(err.value)
+    assert "outputs.handouts.document: content/missing.md does not exist" in str(err.value)
+
+
+def test_output_language_must_be_campaign_language(project):
+    edit_config(project, "    format: pdf\n    languages: [lv]", "    format: pdf\n    languages: [lv, en]")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    assert "outputs.brochure.languages.1: language 'en' is not in the campaign's languages" in str(err.value)

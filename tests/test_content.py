@@ -1,0 +1,79 @@
+"""Content loading: front matter, blocks, segments, and clear errors for bad files."""
+
+import pytest
+
+from presskit.content import load_document, parse_blocks
+from presskit.errors import ContentError
+
+
+def write(root, name, data):
+    path = root / "content" / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def test_seed_document_segments(project):
+    doc = load_document(project / "content" / "brochure.md", project)
+    segments = doc.segments()
+    assert segments[0].context == "meta:title" and segments[0].text == "Latvija ANO Drošības padomē"
+    texts = [s.text for s in segments]
+    assert "Dalība ANO — Latvijas ārpolitikas instruments" in texts
+    assert "Ukrainas teritoriālā integritāte;" in texts  # list items are separate segments
+    heading = next(s for s in segments if s.text == "Atpazīstamība pasaulē")
+    lines = (project / "content" / "brochure.md").read_text().splitlines()
+    assert lines[heading.line - 1] == "# Atpazīstamība pasaulē"
+
+
+def test_markdown_round_trip_keeps_structure():
+    text = "# Title\n\nPara one\ncontinues.\n\n- a\n- b\n  more\n\n> quote\n> two\n\n| x | y |\n|---|---|\n| 1 | 2 |\n"
+    blocks = parse_blocks(text)
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "list", "quote", "table"]
+    assert blocks[1].items == ["Para one continues."]
+    assert blocks[2].items == ["a", "b more"]
+    assert blocks[3].items == ["quote two"]
+    assert blocks[4].items == ["x", "y", "1", "2"]
+    assert blocks[4].markdown() == "| x | y |\n|---|---|\n| 1 | 2 |"
+
+
+def test_localized_replaces_every_segment(project):
+    doc = load_document(project / "content" / "handout.md", project)
+    upper = doc.localized(lambda seg: seg.text.upper())
+    assert upper.meta["title"] == "LATVIJA ANO DROŠĪBAS PADOMĒ"
+    assert "# GALVENĀS VĒSTIS" in upper.markdown()
+
+
+def test_bom_and_crlf_are_accepted(project):
+    path = write(project, "x.md", b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\n\r\n# H\r\n\r\nText\r\n")
+    doc = load_document(path, project)
+    assert doc.meta == {"title": "T"}
+    assert [b.items for b in doc.blocks] == [["H"], ["Text"]]
+    assert doc.blocks[0].line == 5
+
+
+def test_non_utf8_names_file_and_line(project):
+    path = write(project, "x.md", b"# ok\n\ncaf\xe9\n")
+    with pytest.raises(ContentError) as err:
+        load_document(path, project)
+    assert str(err.value) == "content/x.md:3: not valid UTF-8 (byte 0xe9) — save the file as UTF-8"
+
+
+def test_bad_front_matter_names_line(project):
+    path = write(project, "x.md", "---\ntitle: ok\nsubtitle: [oops\n---\n\nText\n")
+    with pytest.raises(ContentError) as err:
+        load_document(path, project)
+    assert str(err.value).startswith("content/x.md:3: invalid front matter")
+
+
+def test_unclosed_front_matter(project):
+    path = write(project, "x.md", "---\ntitle: ok\n\nText\n")
+    with pytest.raises(ContentError) as err:
+        load_document(path, project)
+    assert str(err.value) == ("content/x.md:1: front matter is not closed — "
+                              "end the YAML block with a line containing only ---")
+
+
+def test_empty_document(project):
+    path = write(project, "x.md", "\n\n")
+    with pytest.raises(ContentError) as err:
+        load_document(path, project)
+    assert str(err.value) == "content/x.md:1: document is empty — write some content or remove the file"
