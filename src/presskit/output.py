@@ -40,7 +40,8 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
 
         atomic_write(target, html_to_docx(html, campaign, out.template, document.meta))
     else:
-        from .pdf import ProjectFetcher, write_pdf
+        from .fetch import ProjectFetcher
+        from .pdf import write_pdf
 
         fetcher = ProjectFetcher(root)
         atomic_write(target, write_pdf(html, campaign, unit.edition, unit.lang, fetcher))
