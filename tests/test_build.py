@@ -120,3 +120,16 @@ def test_parallel_build_produces_every_output(project):
     report = build(load_config(project), jobs=2)
     assert not report.errors
     assert all((project / t).stat().st_size > 1000 for t in ALL)
+
+
+def test_noop_build_does_not_import_renderers(once):
+    """The no-op path only hashes files: WeasyPrint, python-docx and Jinja stay unloaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from presskit.cli import cli\n"
+            "try:\n    cli.main(['build', '--root', sys.argv[1]], standalone_mode=False)\n"
+            "finally:\n    print(sorted(m for m in ('weasyprint', 'docx', 'jinja2', 'markdown') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code, str(once)], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "[]"
+    assert "nothing to do" in proc.stdout
