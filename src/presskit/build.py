@@ -27,6 +27,7 @@ class Unit:
     lang: str
     edition: str  # print, screen (PDF) or docx
     target: str  # path relative to the project root, always under build/
+    variant: str = ""  # recipient slug of a per-addressee copy; "" for the general copy
 
     @property
     def label(self) -> str:
@@ -69,7 +70,20 @@ def plan(campaign: Campaign, names: list[str] | None = None) -> list[Unit]:
                 suffix = "-screen" if edition == "screen" else ""
                 target = f"{BUILD_DIR}/{name}/{out.stem}-{lang}{suffix}{EXTENSIONS[out.format]}"
                 units.append(Unit(name, lang, edition, target))
+                units.extend(recipient_units(campaign, name, lang, edition))
     return units
+
+
+def recipient_units(campaign: Campaign, name: str, lang: str, edition: str) -> list[Unit]:
+    """One extra unit per addressee of an output that lists recipients (the general copy stays)."""
+    from .recipients import load_recipients
+
+    out = campaign.outputs[name]
+    if not out.recipients:
+        return []
+    return [Unit(name, lang, edition,
+                 f"{BUILD_DIR}/{name}/recipients/{out.stem}-{lang}-{r.slug}{EXTENSIONS[out.format]}", r.slug)
+            for r in load_recipients(campaign.root, out.recipients)]
 
 
 # ---- fingerprints -------------------------------------------------------------------------
@@ -88,6 +102,11 @@ def config_digest(campaign: Campaign, unit: Unit) -> str:
             if k not in ("outputs", "root", "warnings", "lines")}
     data["output"] = asdict(campaign.outputs[unit.output])
     data["draft"] = False
+    if unit.variant:  # this recipient's own entry, not the whole recipients file
+        from .recipients import find_recipient
+
+        data["recipient"] = find_recipient(campaign.root, campaign.outputs[unit.output].recipients,
+                                           unit.variant).digest
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -55,6 +55,8 @@ class OutputSettings:
     stem: str = doc("File name stem (default: the output's name).", default="")
     editions: list[str] = doc("PDF editions to build: print (bleed, marks, CMYK) and/or screen.",
                               default_factory=lambda: ["print"])
+    recipients: str = doc("YAML file under content/ listing addressees: one extra copy per recipient "
+                          "(build/<output>/recipients/<stem>-<lang>-<slug>.<ext>).", default="")
     name: str = field(default="", metadata={"internal": True})
 
 
@@ -275,6 +277,9 @@ def _check_output(c: Campaign, out: OutputSettings, v: _Validator, root: Path) -
                                       f"add it to 'languages' or remove it here"))
     if not (root / "content" / out.document).is_file():
         v.errors.append(v.problem(path + ("document",), f"content/{out.document} does not exist",
+                                  "create the file or correct the name"))
+    if out.recipients and not (root / "content" / out.recipients).is_file():
+        v.errors.append(v.problem(path + ("recipients",), f"content/{out.recipients} does not exist",
                                   "create the file or correct the name"))
     if not (root / "templates" / out.template).is_dir():
         v.errors.append(v.problem(path + ("template",), f"templates/{out.template}/ does not exist",

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import docx
 import lxml.html
-from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
 
+from . import docx_fields as ox
 from .config import Campaign
+from .docx_package import (deterministic_zip, footnotes_part, set_app_properties,
+                           set_core_properties)
+from .errors import ContentError, Problem, TemplateError
 
-BLOCK_STYLES = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "p": "Normal"}
+# Styles the writer needs from the reference document, by Word name (README: "DOCX briefing").
+REQUIRED_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
+                   "List Number", "Quote", "Caption", "Header", "Footer", "Hyperlink", "Strong",
+                   "Emphasis", "Briefing Table")
+# House-style extras; a ministry's own reference document may lack them, then these stand in.
+OPTIONAL_STYLES = {"Letterhead": "Header", "Addressee Label": "Normal", "Addressee": "Normal",
+                   "Contact": "Normal", "Table Text": "Normal", "Briefing Facts": "Briefing Table",
+                   "footnote text": "Normal", "footnote reference": None}
+HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 3",
+            "h5": "Heading 3", "h6": "Heading 3"}
+INLINE_STYLES = {"strong": "Strong", "b": "Strong", "em": "Emphasis", "i": "Emphasis"}
+WORD_LANGUAGES = {"lv": "lv-LV", "en": "en-GB", "fr": "fr-FR", "es": "es-ES", "ru": "ru-RU",
+                  "ar": "ar-SA", "zh": "zh-CN", "de": "de-DE"}
+HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must survive
 
 
 def reference_path(campaign: Campaign, template: str) -> Path | None:
@@ -20,83 +43,358 @@ def reference_path(campaign: Campaign, template: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict) -> bytes:
+def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, source: str = "") -> bytes:
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
     ref = reference_path(campaign, template)
     document = docx.Document(str(ref) if ref else None)
-    _clear_body(document)
-    body = lxml.html.document_fromstring(html).find("body")
-    for element in body:
-        _block(document, element)
-    props = document.core_properties
-    props.title = meta.get("title", campaign.title)
-    props.author = campaign.organisation
-    props.language = meta.get("lang", campaign.source_language)
+    root = lxml.html.document_fromstring(html)
+    writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
+                     source or "content")
+    writer.write(root)
+    head = root.find("head")
+    lang = root.get("lang") or campaign.source_language
+    info = {m.get("name"): m.get("content", "") for m in head.iter("meta") if m.get("name")}
+    date = meta.get("date") if isinstance(meta.get("date"), dt.date) else campaign.date
+    if info.get("dcterms.created"):
+        date = dt.date.fromisoformat(info["dcterms.created"][:10])
+    set_core_properties(document, title=head.findtext("title", "").strip(),
+                        subject=info.get("subject", ""),
+                        author=info.get("author", campaign.organisation), language=lang,
+                        keywords=info.get("keywords", ""), date=date)
+    set_app_properties(document, info.get("author", campaign.organisation))
+    _set_language(document, lang)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
-
-
-def _clear_body(document: WordDocument) -> None:
-    body = document.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
-
-
-def _block(document: WordDocument, el) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in BLOCK_STYLES:
-        _paragraph(document, el, el.get("data-style") or BLOCK_STYLES[tag])
-    elif tag in ("ul", "ol"):
-        style = "List Bullet" if tag == "ul" else "List Number"
-        for li in el.findall("li"):
-            _paragraph(document, li, style)
-    elif tag == "blockquote":
-        for p in el:
-            _paragraph(document, p, "Quote")
-    elif tag == "table":
-        _table(document, el)
-    elif tag in ("div", "section"):
-        for child in el:
-            _block(document, child)
-
-
-def _paragraph(document: WordDocument, el, style: str) -> None:
-    para = document.add_paragraph(style=style)
-    _inline(para, el, bold=False, italic=False)
-
-
-def _inline(para, el, bold: bool, italic: bool) -> None:
-    if el.text:
-        _run(para, el.text, bold, italic)
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        _inline(para, child, bold or tag in ("strong", "b"), italic or tag in ("em", "i"))
-        if child.tail:
-            _run(para, child.tail, bold, italic)
-
-
-def _run(para, text: str, bold: bool, italic: bool) -> None:
-    text = " ".join(text.split()) if text.strip() else (" " if text else "")
-    if text:
-        run = para.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
-
-
-def _table(document: WordDocument, el) -> None:
-    rows = el.findall(".//tr")
-    if not rows:
-        return
-    cols = max(len(r.findall("th") + r.findall("td")) for r in rows)
-    table = document.add_table(rows=len(rows), cols=cols)
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row.xpath("th|td")):
-            para = table.cell(r, c).paragraphs[0]
-            _inline(para, cell, bold=cell.tag == "th", italic=False)
+    return deterministic_zip(out.getvalue())
 
 
 def write_docx(data: bytes, target: Path) -> None:
     """Write DOCX bytes to *target* (the caller makes it atomic)."""
     target.write_bytes(data)
+
+
+def _set_language(document, lang: str) -> None:
+    """The proofing language of the whole text (docDefaults), so Word checks spelling in it."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
+    if rpr is None:
+        return
+    node = rpr.find(qn("w:lang"))
+    if node is None:
+        node = OxmlElement("w:lang")
+        rpr.append(node)  # w:lang sits near the end of w:rPr; the reference has none after it
+    node.set(qn("w:val"), WORD_LANGUAGES.get(lang, lang))
+
+
+class _Writer:
+    """Walks the HTML once and appends Word content; keeps ids deterministic (document order)."""
+
+    def __init__(self, document, reference: str, source: str):
+        self.doc, self.reference, self.source = document, reference, source
+        self.style_ids = self._resolve_styles()
+        self.bookmarks: list[str] = []
+        self.footnote_bodies: dict[str, object] = {}
+        self.footnote_count = 0
+
+    # ---- styles ----------------------------------------------------------------------------
+
+    def _resolve_styles(self) -> dict[str, str | None]:
+        styles = self.doc.styles
+        missing = [name for name in REQUIRED_STYLES if name not in styles]
+        if missing:
+            raise TemplateError(Problem(self.reference, None,
+                                        f"style(s) missing from the reference document: {', '.join(missing)}",
+                                        "define them in Word (Styles pane) or rebuild it with "
+                                        "scripts/make_reference_docx"))
+        ids = {name: styles[name].style_id for name in REQUIRED_STYLES}
+        for name, fallback in OPTIONAL_STYLES.items():
+            ids[name] = styles[name].style_id if name in styles else (ids[fallback] if fallback else None)
+        return ids
+
+    def style(self, name: str):
+        """The style object for a Word style name used by the template."""
+        if name not in self.style_ids:
+            if name not in self.doc.styles:
+                raise TemplateError(Problem(self.reference, None, f"style '{name}' is not defined",
+                                            "add it to the reference document or fix data-style"))
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.doc.styles.element.get_by_id(self.style_ids[name])
+
+    def _paragraph(self, name: str):
+        para = self.doc.add_paragraph()
+        para._p.style = self.style_ids.get(name) or self.style(name).styleId
+        return para
+
+    # ---- the walk ------------------------------------------------------------------------
+
+    def write(self, root) -> None:
+        """Body, header/footer and footnotes from the <body> of *root*."""
+        body = root.find("body")
+        self._clear_body()
+        self._collect_targets(body)
+        self._page_furniture(body)
+        for child in body:
+            self._block(child)
+
+    def _clear_body(self) -> None:
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    def _collect_targets(self, body) -> None:
+        """Bookmark names of headings (for internal links) and footnote bodies, before writing."""
+        seen: set[str] = set()
+        for el in body.iter(*HEADINGS):
+            name = base = ox.bookmark_name(el.text_content())
+            n = 2
+            while name in seen:
+                name, n = f"{base[:37]}_{n}", n + 1
+            seen.add(name)
+            self.bookmarks.append(name)
+        self.anchors = set(self.bookmarks)
+        for li in body.xpath(".//div[contains(@class, 'footnote')]/ol/li[@id]"):
+            self.footnote_bodies[li.get("id")] = li
+
+    def _block(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        cls = el.get("class", "") if tag else ""
+        if tag in HEADINGS:
+            para = self._paragraph(HEADINGS[tag])
+            self._emit(para._p, self._items(el), self.doc.part)
+            ox.bookmark(para._p, len(self.anchors) - len(self.bookmarks), self.bookmarks.pop(0))  # ids 0, 1, …
+        elif tag == "p":
+            style, items = el.get("data-style") or "Normal", self._items(el)
+            if not el.get("data-style") and _is_caption(el, items):
+                style, items = "Caption", _strip_caption_mark(items)
+            self._emit(self._paragraph(style)._p, items, self.doc.part)
+        elif tag in ("ul", "ol"):
+            self._list(el, 0)
+        elif tag == "blockquote":
+            paragraphs = [c for c in el if isinstance(c.tag, str) and c.tag == "p"] or [el]
+            for p in paragraphs:
+                self._emit(self._paragraph("Quote")._p, self._items(p), self.doc.part)
+        elif tag == "table":
+            self._table(el)
+        elif tag in ("div", "section", "article", "main") and "footnote" not in cls.split():
+            for child in el:
+                self._block(child)
+
+    def _list(self, el, level: int) -> None:
+        style = "List Number" if el.tag == "ol" else "List Bullet"
+        num_id = None
+        if el.tag == "ol":  # each numbered list starts again at 1 (or its start attribute)
+            num_id = ox.restart_numbering(self.doc, self.style_ids[style], int(el.get("start") or 1))
+        for li in el.findall("li"):
+            para = self._paragraph(style)
+            if num_id is not None or level:
+                ox.set_numbering(para._p, num_id or _style_num_id(self.style(style)) or 0, level)
+            self._emit(para._p, self._items(li, skip_lists=True), self.doc.part)
+            for nested in li:
+                if isinstance(nested.tag, str) and nested.tag in ("ul", "ol"):
+                    self._list(nested, level + 1)
+
+    def _table(self, el) -> None:
+        rows = el.xpath("./thead/tr|./tbody/tr|./tr|./tfoot/tr")
+        if not rows:
+            return
+        header = len(el.xpath("./thead/tr"))
+        first_column = not header and all(r.xpath("./*[1][self::th]") for r in rows)
+        cols = max(len(r.xpath("./th|./td")) for r in rows)
+        table = self.doc.add_table(rows=len(rows), cols=cols)
+        table.style = self.doc.styles[el.get("data-style") or "Briefing Table"]
+        _table_look(table, header_row=bool(header), first_column=first_column)
+        _column_widths(table, self.doc, cols)
+        for r, row in enumerate(rows):
+            if r < header:  # header rows repeat on every page the table runs onto
+                tr_pr = table.rows[r]._tr.get_or_add_trPr()
+                tr_pr.append(OxmlElement("w:cantSplit"))
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            for c, cell in enumerate(row.xpath("./th|./td")):
+                para = table.cell(r, c).paragraphs[0]
+                para._p.style = self.style_ids["Table Text"]
+                strong = "Strong" if cell.tag == "th" else None
+                self._emit(para._p, self._items(cell, style=strong), self.doc.part)
+
+    def _page_furniture(self, body) -> None:
+        """<header class="first-page">, <header> and <footer> become the section's headers and footers."""
+        section = self.doc.sections[0]
+        first = body.xpath("./header[contains(@class, 'first-page')]")
+        running = body.xpath("./header[not(contains(@class, 'first-page'))]")
+        footers = body.xpath("./footer")
+        section.different_first_page_header_footer = bool(first)
+        targets = [(section.header, running), (section.footer, footers)]
+        if first:
+            targets += [(section.first_page_header, first), (section.first_page_footer, footers)]
+        for part, elements in targets:
+            container = part._element
+            for child in list(container):
+                container.remove(child)
+            for p in (p for element in elements[:1] for p in element.iter("p")):
+                para = part.add_paragraph()
+                para._p.style = self.style_ids.get(p.get("data-style") or "Header") or \
+                    self.style(p.get("data-style")).styleId
+                self._emit(para._p, self._items(p), part.part, fields=True)
+            if not len(container):
+                part.add_paragraph()  # a header part must hold at least one paragraph
+
+    # ---- inline content ----------------------------------------------------------------------
+
+    def _items(self, el, style: str | None = None, link: str | None = None,
+               skip_lists: bool = False) -> list[tuple]:
+        """Inline content as a flat list: (text, s, style, link), (tab,), (br,), (footnote, id)."""
+        out = [("text", el.text, style, link)] if el.text else []
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            cls = child.get("class", "").split() if tag else []
+            if tag == "a" and "footnote-backref" in cls:
+                pass
+            elif tag == "a" and "footnote-ref" in cls:
+                out.append(("footnote", child.get("href", "").lstrip("#")))
+            elif tag == "a":
+                out += self._items(child, style, child.get("href") or link)
+            elif tag in INLINE_STYLES:
+                out += self._items(child, INLINE_STYLES[tag], link)
+            elif tag == "span" and "tab" in cls:
+                out.append(("tab",))
+            elif tag == "br":
+                out.append(("br",))
+            elif tag in ("ul", "ol") and skip_lists:
+                pass
+            elif tag:
+                out += self._items(child, style, link, skip_lists)
+            if child.tail:
+                out.append(("text", child.tail, style, link))
+        return _normalise(out)
+
+    def _emit(self, p, items: list[tuple], part, fields: bool = False) -> None:
+        """Append *items* to the paragraph element *p*; links relate from *part*."""
+        current, target = None, p
+        for item in items:
+            link = item[3] if item[0] == "text" else None
+            if link != current:
+                current, target = link, p
+                if link:
+                    target = self._hyperlink(link, part)
+                    p.append(target)
+            if item[0] == "text":
+                char = self.style_ids["Hyperlink"] if link else (self.style_ids[item[2]] if item[2] else None)
+                runs = ox.text_with_fields(item[1], char) if fields else [ox.run(item[1], char)]
+                for r in runs:
+                    target.append(r)
+            elif item[0] == "tab":
+                p.append(ox.tab_run())
+            elif item[0] == "br":
+                p.append(_break_run())
+            elif item[0] == "footnote":
+                p.append(self._footnote(item[1]))
+
+    def _hyperlink(self, href: str, part):
+        if href.startswith("#"):
+            name = ox.bookmark_name(href[1:])
+            if name not in self.anchors:
+                raise ContentError(Problem(self.source, None, f"link to '{href}' matches no heading",
+                                           "link to a heading by its words in lowercase ASCII joined by '-', "
+                                           f"e.g. #{self.bookmarks[0].replace('_', '-') if self.bookmarks else 'heading'}"))
+            return ox.hyperlink([], anchor=name)
+        # Word wants a URI in the relationship target; keep ASCII, percent-encode the rest.
+        uri = quote(href, safe=":/?#[]@!$&'()*+,;=%~")
+        return ox.hyperlink([], r_id=part.relate_to(uri, RT.HYPERLINK, is_external=True))
+
+    def _footnote(self, ref: str):
+        li = self.footnote_bodies.get(ref)
+        if li is None:
+            raise ContentError(Problem(self.source, None, f"footnote '{ref}' has no text",
+                                       f"add a line '[^{ref.removeprefix('fn:')}]: text'"))
+        self.footnote_count += 1
+        part = footnotes_part(self.doc)
+        paragraphs = []
+        for p in [c for c in li if isinstance(c.tag, str) and c.tag == "p"] or [li]:
+            para = OxmlElement("w:p")
+            para.style = self.style_ids["footnote text"]
+            self._emit(para, _rstrip_items(self._items(p)), part)
+            paragraphs.append(para)
+        part.element.append(ox.footnote(self.footnote_count, paragraphs,
+                                        self.style_ids["footnote reference"]))
+        return ox.footnote_reference(self.footnote_count, self.style_ids["footnote reference"])
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+def _normalise(items: list[tuple]) -> list[tuple]:
+    """Collapse HTML whitespace across items; no space at the start or end of a paragraph."""
+    out, space = [], True
+    for item in items:
+        if item[0] != "text":
+            out.append(item)
+            space = item[0] in ("tab", "br")
+            continue
+        text = HTML_SPACE.sub(" ", item[1])
+        if space:
+            text = text.lstrip(" ")
+        if text:
+            out.append(("text", text, item[2], item[3]))
+            space = text.endswith(" ")
+    return _rstrip_items(out, " ")
+
+
+def _rstrip_items(items: list[tuple], chars: str = " \u00a0") -> list[tuple]:
+    while items and items[-1][0] == "text":
+        text = items[-1][1].rstrip(chars)
+        if text:
+            items[-1] = ("text", text, *items[-1][2:])
+            break
+        items.pop()
+    return items
+
+
+def _is_caption(el, items) -> bool:
+    """Pandoc's caption syntax: a paragraph beginning with ': ' right before or after a table."""
+    if not (items and items[0][0] == "text" and items[0][1].startswith(": ")):
+        return False
+    neighbours = [el.getprevious(), el.getnext()]
+    return any(n is not None and n.tag == "table" for n in neighbours)
+
+
+def _strip_caption_mark(items):
+    return [("text", items[0][1][2:], *items[0][2:])] + items[1:]
+
+
+def _style_num_id(style) -> int | None:
+    num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
+    return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
+
+
+def _break_run():
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:br"))
+    return r
+
+
+def _table_look(table, header_row: bool, first_column: bool) -> None:
+    """Which conditional parts of the table style apply (w:val for Word 2007, attributes for later)."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    flags = {"firstRow": header_row, "lastRow": False, "firstColumn": first_column,
+             "lastColumn": False, "noHBand": False, "noVBand": True}
+    bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
+            "noHBand": 0x200, "noVBand": 0x400}
+    look.set(qn("w:val"), f"{sum(bits[k] for k, on in flags.items() if on):04X}")
+    for key, on in flags.items():
+        look.set(qn(f"w:{key}"), "1" if on else "0")
+
+
+def _column_widths(table, document, cols: int) -> None:
+    """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from."""
+    section = document.sections[0]
+    total = section.page_width - section.left_margin - section.right_margin
+    first = int(total * 0.28) if cols > 1 else total
+    rest = (total - first) // max(cols - 1, 1)
+    for i, column in enumerate(table.columns):
+        width = Emu(first if i == 0 else rest)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+

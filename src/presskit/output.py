@@ -30,15 +30,23 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
         raise TranslationError(localizer.missing + [Problem(
             unit.target, None, f"{len(localizer.missing)} segment(s) not translated into {unit.lang}",
             "translate them, or build with --draft to use the source text with a DRAFT mark")])
-    page = Page(campaign, out, unit.lang, unit.edition, document, draft=draft or bool(localizer.missing))
+    recipient = None
+    if unit.variant:
+        from .recipients import find_recipient
+
+        recipient = find_recipient(root, out.recipients, unit.variant).context()
+    page = Page(campaign, out, unit.lang, unit.edition, document, draft=draft or bool(localizer.missing),
+                recipient=recipient)
     env = environment(root)
     html = render_html(env, page, localizer.gettext)
     inputs = {_rel(f, root) for f in template_files(env, main_template(out))}
     target = root / unit.target
     if out.format == "docx":
-        from .docx import html_to_docx
+        from .docx import html_to_docx, reference_path
 
-        atomic_write(target, html_to_docx(html, campaign, out.template, document.meta))
+        atomic_write(target, html_to_docx(html, campaign, out.template, document.meta, source.name))
+        if reference := reference_path(campaign, out.template):  # the house style is an input too
+            inputs.add(_rel(reference, root))
     else:
         from .fetch import ProjectFetcher
         from .pdf import write_pdf

@@ -29,6 +29,8 @@ class Page:
     edition: str  # print, screen or docx
     document: Document
     draft: bool = False
+    recipient: dict | None = None  # the addressee of a per-recipient copy
+
 
 
 def make_environment(root: Path) -> jinja2.Environment:
@@ -112,6 +114,7 @@ def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], st
         "campaign": page.campaign, "output": page.output, "lang": page.lang,
         "dir": "rtl" if page.lang in RTL_LANGUAGES else "ltr", "edition": page.edition,
         "draft": page.draft, "doc": document_context(page), "_": gettext, "t": gettext,
+        "recipient": page.recipient,
     }
     try:
         return env.get_template(name).render(context)
