@@ -4,12 +4,18 @@ import os
 
 import pytest
 
-from conftest import run
+import yaml
+
+from conftest import REPO, run
 from presskit.build import atomic_write, build, clean_stale_temporaries, plan
 from presskit.config import load_config
 from presskit.errors import UsageError
 
-ALL = {"build/brochure/brochure-lv.pdf", "build/briefing/briefing-lv.docx", "build/handouts/handout-lv.pdf"}
+# One briefing copy per addressee in content/recipients.yaml, besides the general copy.
+RECIPIENTS = {f"build/briefing/recipients/briefing-lv-{r['slug']}.docx"
+              for r in yaml.safe_load((REPO / "content" / "recipients.yaml").read_text())["recipients"]}
+ALL = {"build/brochure/brochure-lv.pdf", "build/briefing/briefing-lv.docx",
+       "build/handouts/handout-lv.pdf"} | RECIPIENTS
 
 
 def rebuilt(root, *names, draft=False):
@@ -56,9 +62,9 @@ def test_shared_template_edit_rebuilds_every_user(once):
 def test_briefing_content_edit_touches_only_docx(once):
     before = {p: (once / p).stat().st_mtime_ns for p in ALL}
     append(once / "content" / "briefing.md", "\nJauns teikums.\n")
-    assert rebuilt(once) == {"build/briefing/briefing-lv.docx"}
+    assert rebuilt(once) == {"build/briefing/briefing-lv.docx"} | RECIPIENTS
     after = {p: (once / p).stat().st_mtime_ns for p in ALL}
-    assert [p for p in ALL if before[p] != after[p]] == ["build/briefing/briefing-lv.docx"]
+    assert {p for p in ALL if before[p] != after[p]} == {"build/briefing/briefing-lv.docx"} | RECIPIENTS
 
 
 def test_touch_without_change_rebuilds_nothing(once):
@@ -85,7 +91,7 @@ def test_explain_says_why(once):
     assert "rebuild build/handouts/handout-lv.pdf: changed_file_dep: templates/handout/handout.css" in out
     assert "skip build/brochure/brochure-lv.pdf: up to date" in out
     again = run("build", "--explain", "--root", once, check=True).stdout
-    assert "presskit: nothing to do, all 3 outputs up to date" in again
+    assert f"presskit: nothing to do, all {len(ALL)} outputs up to date" in again
 
 
 def test_failed_build_keeps_last_good_output(once):

@@ -26,5 +26,5 @@ def test_briefing_uses_real_word_styles(built):
     assert ("Heading 1", "Kopsavilkums") in styles
     assert ("Heading 2", "Miera uzturēšana") in styles
     bullets = [t for s, t in styles if s == "List Bullet"]
-    assert len(bullets) == 3 and bullets[0].startswith("Dalība ANO ir viens")
-    assert [t for s, t in styles if s == "List Number"][0].startswith("Gatavošanās ANO")
+    assert len(bullets) == 8 and bullets[0].startswith("Dalība ANO ir viens")
+    assert [t for s, t in styles if s == "List Number"][-1].startswith("Tiek izstrādātas")

@@ -1,0 +1,219 @@
+"""The DOCX briefing read back with python-docx: styles, page furniture, properties, links, lists, text."""
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import zipfile
+
+import docx
+import lxml.html
+import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from conftest import REPO
+from presskit.build import build
+from presskit.config import load_config
+from presskit.content import load_document
+from presskit.errors import TemplateError
+from presskit.render import markdown_to_html
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+GENERAL = "build/briefing/briefing-lv.docx"
+FINANCE = "build/briefing/recipients/briefing-lv-finansu-ministrija.docx"
+BODY_STYLES = {"Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "List Bullet",
+               "List Number", "Quote", "Caption", "Addressee Label", "Addressee", "Contact", "Table Text"}
+
+
+@pytest.fixture(scope="module")
+def general(built):
+    return docx.Document(str(built / GENERAL))
+
+
+def styles(document):
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def test_every_paragraph_has_a_house_style(general):
+    found = styles(general)
+    assert {s for s, _ in found} <= BODY_STYLES
+    assert found[:2] == [("Title", "Latvijas kandidatūra ANO Drošības padomē"),
+                         ("Subtitle", "Informatīvs ziņojums ministrijām un valsts institūcijām")]
+    assert [t for s, t in found if s == "Heading 1"] == ["Kopsavilkums", "Pamatinformācija",
+                                                         "Turpmākie soļi", "Avots"]
+    assert [t for s, t in found if s == "Heading 3"] == ["Jautājumi, par kuriem Latvija jau iestājusies"]
+    assert [t for s, t in found if s == "Quote"] == [
+        "Dalība ANO DP simbolizē valsts briedumu un spēju uzņemties atbildību par pasaules mēroga procesiem."]
+    assert [t for s, t in found if s == "Caption"] == [
+        "1. tabula. Notikumi, kas minēti Ārlietu ministrijas skaidrojumā"]
+    assert found[-1] == ("Contact", "Kontaktinformācija: Latvijas Republikas Ārlietu ministrija")
+    # no direct formatting where a style can carry it: runs carry at most a character style
+    for p in general.element.body.iter(f"{W}r"):
+        rpr = p.find(f"{W}rPr")
+        assert rpr is None or [c.tag for c in rpr] == [f"{W}rStyle"]
+
+
+def test_recipient_copy_has_its_addressee_block(built):
+    copy = styles(docx.Document(str(built / FINANCE)))
+    assert copy[:3] == [("Addressee Label", "Adresāts"), ("Addressee", "Finanšu ministrija"),
+                        ("Title", "Latvijas kandidatūra ANO Drošības padomē")]
+    assert copy[2:] == styles(docx.Document(str(built / GENERAL)))
+    assert "Adresāts" not in [t for _, t in styles(docx.Document(str(built / GENERAL)))]
+
+
+def test_numbered_lists_restart(general):
+    numbering = general.part.numbering_part.element
+    num_ids = [p._p.pPr.numPr.numId.val for p in general.paragraphs if p.style.name == "List Number"]
+    assert len(num_ids) == 8 and len(set(num_ids[:5])) == 1 and len(set(num_ids[5:])) == 1
+    assert num_ids[0] != num_ids[5]  # two lists, two numbering instances, each starting at 1
+    for num_id in (num_ids[0], num_ids[5]):
+        num = numbering.num_having_numId(num_id)
+        assert num.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "1"
+
+
+def test_tables_use_named_styles_and_repeat_header_rows(general):
+    facts, events = general.tables
+    assert facts.style.name == "Briefing Facts"
+    assert [c.text for c in facts.columns[0].cells] == ["Datums", "Numurs", "Pieejamība"]
+    assert facts.cell(0, 1).text == "2021. gada 2. jūlijs"
+    assert facts.cell(1, 1).text == "Nr. ____ (aizpilda lietvedībā)"  # no invented number
+    assert events.style.name == "Briefing Table"
+    header = [r._tr.trPr is not None and r._tr.trPr.find(f"{W}tblHeader") is not None for r in events.rows]
+    assert header == [True, False, False, False]
+    assert [c.text for c in events.rows[0].cells] == ["Laiks", "Notikums"]
+
+
+def test_header_and_footer_carry_organisation_classification_and_page_fields(general):
+    section = general.sections[0]
+    assert section.different_first_page_header_footer
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    reference = docx.Document(str(REPO / "templates" / "briefing" / "reference.docx")).sections[0]
+    assert (section.left_margin, section.top_margin) == (reference.left_margin, reference.top_margin)
+    assert [p.style.name for p in section.first_page_header.paragraphs] == ["Letterhead"]
+    assert section.first_page_header.paragraphs[0].text == (
+        "Latvijas Republikas Ārlietu ministrija\tVispārpieejama informācija")
+    assert section.header.paragraphs[0].text == (
+        "Latvijas Republikas Ārlietu ministrija\t\tVispārpieejama informācija")
+    for footer in (section.footer, section.first_page_footer):
+        p = footer.paragraphs[0]._p
+        assert [i.text for i in p.iter(f"{W}instrText")] == [" PAGE ", " NUMPAGES "]
+        assert [f.get(f"{W}fldCharType") for f in p.iter(f"{W}fldChar")] == ["begin", "separate", "end"] * 2
+        assert footer.paragraphs[0].style.name == "Footer"
+        assert footer.paragraphs[0].text.startswith("Latvijas kandidatūra ANO Drošības padomē\tLapa ")
+
+
+def test_document_properties_come_from_the_content(general):
+    props = general.core_properties
+    assert props.title == "Latvijas kandidatūra ANO Drošības padomē"
+    assert props.subject == "Informatīvs ziņojums ministrijām un valsts institūcijām"
+    assert props.author == "Latvijas Republikas Ārlietu ministrija"
+    assert props.language == "lv"
+    assert props.keywords == "ANO Drošības padome, Latvijas kandidatūra, daudzpusējā diplomātija"
+    assert props.created == props.modified == dt.datetime(2021, 7, 2, tzinfo=dt.timezone.utc)
+    assert (props.last_modified_by, props.comments, props.revision) == ("", "", 1)
+    assert props.last_printed is None
+    app = next(r.target_part.blob for r in general.part.package.rels.values()
+               if r.reltype == RT.EXTENDED_PROPERTIES)
+    assert b"<Company>Latvijas Republikas \xc4\x80rlietu ministrija</Company>" in app
+    assert b"python-docx" not in app and b"Macintosh" not in app
+    lang = general.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang.get(f"{W}val") == "lv-LV"
+
+
+def test_hyperlinks_external_and_internal(general):
+    links = [(h.text, h.address, h.fragment) for p in general.paragraphs for h in p.hyperlinks]
+    assert ("Turpmākie soļi", "", "turpmakie_soli") in links
+    assert ("Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes dalībvalsti?",
+            "https://www.mfa.gov.lv/lv/kapec-latvijai-ir-svar%C4%ABgi-klut-par-ano-drosibas-padomes-dalibvalsti",
+            "") in links
+    rels = general.part.rels
+    for p in general.paragraphs:
+        for h in p.hyperlinks:
+            if h.address:  # every r:id resolves to an external hyperlink relationship
+                rel = rels[h._hyperlink.rId]
+                assert rel.reltype == RT.HYPERLINK and rel.is_external
+    names = [b.get(f"{W}name") for b in general.element.body.iter(f"{W}bookmarkStart")]
+    assert "turpmakie_soli" in names and len(names) == len(set(names))
+
+
+def test_footnote_is_a_word_footnote(built):
+    with zipfile.ZipFile(built / GENERAL) as zf:
+        notes = lxml.etree.fromstring(zf.read("word/footnotes.xml"))
+        body = zf.read("word/document.xml").decode()
+    texts = ["".join(t.text for t in fn.iter(f"{W}t")) for fn in notes.iter(f"{W}footnote")
+             if fn.get(f"{W}id") not in ("-1", "0")]
+    assert texts == [" Ārlietu ministrija, „Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes "
+                     "dalībvalsti?“, publicēts 02.07.2021., https://www.mfa.gov.lv/lv/kapec-latvijai-ir-"
+                     "svarīgi-klut-par-ano-drosibas-padomes-dalibvalsti."]
+    assert body.count('<w:footnoteReference w:id="1"/>') == 1
+    assert "fn:avots" not in body and "↩" not in body
+
+
+def plain(markdown_text: str) -> str:
+    """What a source segment reads like once rendered: Markdown markup gone, quotes typographic."""
+    markdown_text = re.sub(r"\[\^[^\]]+\]", "", markdown_text)  # footnote marks are Word footnotes
+    markdown_text = re.sub(r"^(\d+)\. ", r"\1\\. ", markdown_text)  # a table cell "2020. gada …" is no list
+    html = markdown_to_html(markdown_text, "lv")
+    return " ".join(lxml.html.fromstring(f"<div>{html}</div>").text_content().split()).removeprefix(": ")
+
+
+def test_text_matches_the_source_segment_by_segment(general, built):
+    source = load_document(REPO / "content" / "briefing.md", REPO)
+    blocks = []
+    for item in general.iter_inner_content():
+        if isinstance(item, docx.table.Table):
+            blocks += [c.text for row in item.rows for c in row.cells]
+        else:
+            blocks.append(item.text)
+    with zipfile.ZipFile(built / GENERAL) as zf:
+        notes = lxml.etree.fromstring(zf.read("word/footnotes.xml"))
+    footnotes = ["".join(t.text for t in fn.iter(f"{W}t")).strip() for fn in notes.iter(f"{W}footnote")]
+    for segment in source.segments():
+        if segment.context.startswith("meta:"):  # front matter: in the title block, facts or properties
+            expected = plain(segment.text)
+            found = {"keywords": general.core_properties.keywords}.get(segment.context[5:])
+            assert found == expected or any(expected in b for b in blocks), segment
+    position = 0
+    for block in source.blocks:
+        for text in block.items:
+            expected = plain(text)
+            if block.kind == "footnote":
+                assert expected in footnotes, f"line {block.line}: footnote {expected!r} missing"
+                continue
+            # body segments: each is a whole paragraph, list item or cell, in source order
+            assert expected in blocks[position:], f"line {block.line}: {expected!r} missing or out of order"
+            position = blocks.index(expected, position) + 1
+
+
+def test_identical_input_gives_identical_bytes(built, project):
+    report = build(load_config(project), ["briefing"], jobs=2)
+    assert not report.errors
+    for rel in (GENERAL, FINANCE):
+        assert (project / rel).read_bytes() == (built / rel).read_bytes(), rel
+    with zipfile.ZipFile(project / GENERAL) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_reference_document_is_rebuilt_byte_for_byte(tmp_path):
+    out = tmp_path / "reference.docx"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_reference_docx"), str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == (REPO / "templates" / "briefing" / "reference.docx").read_bytes()
+
+
+def test_reference_without_a_required_style_is_a_clear_error(project):
+    from presskit.docx import html_to_docx
+
+    ref = project / "templates" / "briefing" / "reference.docx"
+    with zipfile.ZipFile(REPO / "templates" / "briefing" / "reference.docx") as src:
+        entries = {n: src.read(n) for n in src.namelist()}
+    entries["word/styles.xml"] = re.sub(rb'<w:style w:type="paragraph" w:styleId="Quote">.*?</w:style>', b"",
+                                        entries["word/styles.xml"])
+    with zipfile.ZipFile(ref, "w") as dst:
+        for name, data in entries.items():
+            dst.writestr(name, data)
+    with pytest.raises(TemplateError) as err:
+        html_to_docx("<html><body><p>x</p></body></html>", load_config(project), "briefing", {})
+    assert str(err.value) == (
+        "templates/briefing/reference.docx: style(s) missing from the reference document: Quote — "
+        "define them in Word (Styles pane) or rebuild it with scripts/make_reference_docx")
