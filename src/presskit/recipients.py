@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import load_yaml
-from .errors import ContentError, Problem, relpath
+from .errors import ConfigError, ContentError, Problem, relpath
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = {"slug", "name", "note"}
@@ -46,7 +46,10 @@ def load_recipients(root: Path, name: str) -> list[Recipient]:
 def _load(root: Path, name: str, _mtime: int, _size: int) -> list[Recipient]:
     path = root / "content" / name
     file = relpath(path, root)
-    data, lines = load_yaml(path, root)
+    try:
+        data, lines = load_yaml(path, root)
+    except ConfigError as exc:  # a content file: report it as content, with the same file:line
+        raise ContentError(exc.problems) from None
     problems: list[Problem] = []
     items = data.get("recipients") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
