@@ -13,7 +13,6 @@ import lxml.html
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu
 
 from . import docx_fields as ox
 from .config import Campaign
@@ -135,6 +134,9 @@ class _Writer:
         self._page_furniture(body)
         for child in body:
             self._block(child)
+        last = self.doc.element.body[-2] if len(self.doc.element.body) > 1 else None
+        if last is not None and last.tag == qn("w:tbl"):
+            self.doc.add_paragraph()  # Word wants a paragraph between a final table and the section end
 
     def _clear_body(self) -> None:
         body = self.doc.element.body
@@ -203,8 +205,8 @@ class _Writer:
         cols = max(len(r.xpath("./th|./td")) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=cols)
         table.style = self.doc.styles[el.get("data-style") or "Briefing Table"]
-        _table_look(table, header_row=bool(header), first_column=first_column)
-        _column_widths(table, self.doc, cols)
+        ox.table_look(table, header_row=bool(header), first_column=first_column)
+        ox.column_widths(table, self.doc, cols)
         for r, row in enumerate(rows):
             if r < header:  # header rows repeat on every page the table runs onto
                 tr_pr = table.rows[r]._tr.get_or_add_trPr()
@@ -285,7 +287,7 @@ class _Writer:
             elif item[0] == "tab":
                 p.append(ox.tab_run())
             elif item[0] == "br":
-                p.append(_break_run())
+                p.append(ox.break_run())
             elif item[0] == "footnote":
                 p.append(self._footnote(item[1]))
 
@@ -363,38 +365,3 @@ def _strip_caption_mark(items):
 def _style_num_id(style) -> int | None:
     num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
     return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
-
-
-def _break_run():
-    r = OxmlElement("w:r")
-    r.append(OxmlElement("w:br"))
-    return r
-
-
-def _table_look(table, header_row: bool, first_column: bool) -> None:
-    """Which conditional parts of the table style apply (w:val for Word 2007, attributes for later)."""
-    look = table._tbl.tblPr.find(qn("w:tblLook"))
-    if look is None:
-        look = OxmlElement("w:tblLook")
-        table._tbl.tblPr.append(look)
-    flags = {"firstRow": header_row, "lastRow": False, "firstColumn": first_column,
-             "lastColumn": False, "noHBand": False, "noVBand": True}
-    bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
-            "noHBand": 0x200, "noVBand": 0x400}
-    look.set(qn("w:val"), f"{sum(bits[k] for k, on in flags.items() if on):04X}")
-    for key, on in flags.items():
-        look.set(qn(f"w:{key}"), "1" if on else "0")
-
-
-def _column_widths(table, document, cols: int) -> None:
-    """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from."""
-    section = document.sections[0]
-    total = section.page_width - section.left_margin - section.right_margin
-    first = int(total * 0.28) if cols > 1 else total
-    rest = (total - first) // max(cols - 1, 1)
-    for i, column in enumerate(table.columns):
-        width = Emu(first if i == 0 else rest)
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-

@@ -11,6 +11,7 @@ import unicodedata
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu
 
 FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
 
@@ -167,3 +168,39 @@ def _rpr(char_style: str):
     style.set(qn("w:val"), char_style)
     rpr.append(style)
     return rpr
+
+
+def break_run():
+    """A run holding a line break (w:br without a type)."""
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:br"))
+    return r
+
+
+def table_look(table, header_row: bool, first_column: bool) -> None:
+    """Which conditional parts of the table style apply (w:val for Word 2007, attributes for later)."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    flags = {"firstRow": header_row, "lastRow": False, "firstColumn": first_column,
+             "lastColumn": False, "noHBand": False, "noVBand": True}
+    bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
+            "noHBand": 0x200, "noVBand": 0x400}
+    look.set(qn("w:val"), f"{sum(bits[k] for k, on in flags.items() if on):04X}")
+    for key, on in flags.items():
+        look.set(qn(f"w:{key}"), "1" if on else "0")
+
+
+def column_widths(table, document, cols: int) -> None:
+    """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from."""
+    section = document.sections[0]
+    total = section.page_width - section.left_margin - section.right_margin
+    first = int(total * 0.28) if cols > 1 else total
+    rest = (total - first) // max(cols - 1, 1)
+    for i, column in enumerate(table.columns):
+        width = Emu(first if i == 0 else rest)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
