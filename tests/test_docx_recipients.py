@@ -31,7 +31,10 @@ def test_changing_one_recipient_rebuilds_only_that_copy(project):
     path = project / "content" / "recipients.yaml"
     path.write_text(path.read_text().replace("name: Kultūras ministrija",
                                              "name: Latvijas Republikas Kultūras ministrija"))
-    assert rebuilt(project) == {"build/briefing/recipients/briefing-lv-kulturas-ministrija.docx"}
+    report = build(load_config(project), ["briefing"], jobs=1)
+    assert [(d.unit.target, d.reasons) for d in report.decisions if d.rebuild] == [
+        ("build/briefing/recipients/briefing-lv-kulturas-ministrija.docx",
+         ["changed_recipient: content/recipients.yaml (kulturas-ministrija)"])]
     # comments and the cited source are not part of any copy
     path.write_text("# reviewed\n" + path.read_text())
     assert rebuilt(project) == set()

@@ -102,12 +102,16 @@ def config_digest(campaign: Campaign, unit: Unit) -> str:
             if k not in ("outputs", "root", "warnings", "lines")}
     data["output"] = asdict(campaign.outputs[unit.output])
     data["draft"] = False
-    if unit.variant:  # this recipient's own entry, not the whole recipients file
-        from .recipients import find_recipient
-
-        data["recipient"] = find_recipient(campaign.root, campaign.outputs[unit.output].recipients,
-                                           unit.variant).digest
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def recipient_digest(campaign: Campaign, unit: Unit) -> str | None:
+    """Digest of a recipient copy's own entry in the recipients file (not the whole file)."""
+    if not unit.variant:
+        return None
+    from .recipients import find_recipient
+
+    return find_recipient(campaign.root, campaign.outputs[unit.output].recipients, unit.variant).digest
 
 
 def static_inputs(campaign: Campaign, unit: Unit) -> list[str]:
@@ -137,6 +141,7 @@ class State:
         inputs = sorted(set(result.inputs) | set(static_inputs(campaign, result.unit)))
         self.units[result.unit.target] = {
             "version": __version__, "config": config_digest(campaign, result.unit), "draft": draft,
+            "recipient": recipient_digest(campaign, result.unit),
             "inputs": {rel: file_digest(root / rel) for rel in inputs},
             "seconds": round(result.seconds, 3),
         }
@@ -159,6 +164,9 @@ class State:
             reasons.append(f"presskit version changed ({entry['version']} → {__version__})")
         if entry["config"] != config_digest(campaign, unit):
             reasons.append(f"changed_config: outputs.{unit.output} or campaign settings")
+        if entry.get("recipient") != recipient_digest(campaign, unit):
+            reasons.append(f"changed_recipient: content/{campaign.outputs[unit.output].recipients} "
+                           f"({unit.variant})")
         if entry.get("draft") != draft:
             reasons.append("draft mode " + ("on" if draft else "off"))
         recorded = entry["inputs"]
