@@ -154,7 +154,7 @@ def integrity_problems(path: Path) -> list[str]:
 
 def test_every_output_is_a_sound_package(built):
     files = outputs(built)
-    assert len(files) == 18  # general copy + 17 recipients
+    assert len(files) >= 18  # general copy + 17 recipients, per language
     for path in files:
         assert integrity_problems(path) == [], path.name
 

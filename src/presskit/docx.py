@@ -19,6 +19,7 @@ from .config import Campaign
 from .docx_package import (deterministic_zip, footnotes_part, set_app_properties,
                            set_core_properties)
 from .errors import ContentError, Problem, TemplateError
+from .render import RTL_LANGUAGES
 
 # Styles the writer needs from the reference document, by Word name (README: "DOCX briefing").
 REQUIRED_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
@@ -82,7 +83,19 @@ def _set_language(document, lang: str) -> None:
     if node is None:
         node = OxmlElement("w:lang")
         rpr.append(node)  # w:lang sits near the end of w:rPr; the reference has none after it
-    node.set(qn("w:val"), WORD_LANGUAGES.get(lang, lang))
+    tag = WORD_LANGUAGES.get(lang, lang)
+    node.set(qn("w:val"), tag)
+    if lang == "zh":
+        node.set(qn("w:eastAsia"), tag)  # CJK text is proofed under the East Asian language
+    if lang in RTL_LANGUAGES:
+        node.set(qn("w:bidi"), tag)
+        ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        if ppr is not None and ppr.find(qn("w:bidi")) is None:
+            # right-to-left paragraphs; w:bidi precedes spacing, ind and jc in the schema
+            later = [c for c in ppr if c.tag in {qn(n) for n in ("w:adjustRightInd", "w:snapToGrid",
+                                                                  "w:spacing", "w:ind", "w:jc")}]
+            bidi = OxmlElement("w:bidi")
+            later[0].addprevious(bidi) if later else ppr.append(bidi)
 
 
 class _Writer:
