@@ -57,6 +57,8 @@ class OutputSettings:
                               default_factory=lambda: ["print"])
     recipients: str = doc("YAML file under content/ listing addressees: one extra copy per recipient "
                           "(build/<output>/recipients/<stem>-<lang>-<slug>.<ext>).", default="")
+    booklet: bool = doc("The print edition is a saddle-stitched booklet: its page count is filled up "
+                        "to a multiple of 4 and preflight checks it.", default=False)
     name: str = field(default="", metadata={"internal": True})
 
 

@@ -52,7 +52,8 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
         from .pdf import write_pdf
 
         fetcher = ProjectFetcher(root)
-        atomic_write(target, write_pdf(html, campaign, unit.edition, unit.lang, fetcher))
+        atomic_write(target, write_pdf(html, campaign, unit.edition, unit.lang, fetcher,
+                                              booklet=out.booklet))
         inputs |= {_rel(p, root) for p in fetcher.read}
     return sorted(inputs)
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
+
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from .config import Campaign
+from .errors import BuildError, Problem
 from .fetch import ProjectFetcher
+
+MM = 72 / 25.4  # PostScript points per millimetre
+# Crop marks sit outside the bleed: they start this far beyond the trim and run this long.
+MARK_OFFSET_MM = 3.0
+MARK_LENGTH_MM = 5.0
+MARK_WIDTH_PT = 0.25
+SLUG_MM = 1.0  # white paper beyond the marks' ends, so no mark touches the sheet edge
+PAD_CLASS = "booklet-pad"  # pages a template offers to fill a booklet up to a multiple of four
 
 
 @lru_cache(maxsize=1)
@@ -18,26 +29,123 @@ def font_config() -> FontConfiguration:
 
 
 def print_css(campaign: Campaign) -> str:
-    """Page rules that turn a design into a print edition: bleed and crop marks."""
-    p = campaign.print
-    marks = "crop" if p.crop_marks else "none"
-    return f"@page {{ bleed: {p.bleed_mm}mm; marks: {marks}; }}"
+    """Page rules that turn a design into a print edition: bleed (presskit draws its own marks)."""
+    # WeasyPrint's own marks are RGB black inside the bleed; ours are registration colour outside it.
+    return f"@page {{ bleed: {campaign.print.bleed_mm}mm; marks: none; }}"
+
+
+def pad_css(shown: int, offered: int = 8) -> str:
+    """CSS that hides all booklet pad pages but the first *shown* ones."""
+    hidden = [f'.{PAD_CLASS}[data-pad="{n}"]' for n in range(shown + 1, offered + 1)]
+    return f"{', '.join(hidden)} {{ display: none !important; }}" if hidden else ""
 
 
 def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
-              fetcher: ProjectFetcher) -> bytes:
+              fetcher: ProjectFetcher, booklet: bool = False) -> bytes:
     """Render *html* as the given edition (print or screen) and return the PDF bytes."""
-    root = campaign.root
-    document = HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher)
+    document = HTML(string=html, base_url=str(campaign.root) + "/", url_fetcher=fetcher)
     stylesheets, options = [], {}
     if edition == "print":
         stylesheets.append(CSS(string=print_css(campaign), font_config=font_config()))
-        profile = Path(campaign.print.icc_profile)
-        if profile.is_file():
-            stylesheets.append(CSS(string=f"@color-profile device-cmyk {{ src: url('{profile.as_uri()}') }}",
-                                   font_config=font_config()))
-            options.update(pdf_variant="pdf/x-4")
+        options.update(pdf_variant="pdf/x-4")
     else:
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
-    return document.write_pdf(None, stylesheets=stylesheets, font_config=font_config(),
-                       uncompressed_pdf=False, **options)
+
+    def render(pads: int):
+        sheets = stylesheets + [CSS(string=pad_css(pads), font_config=font_config())]
+        return document.render(stylesheets=sheets, font_config=font_config(), **options)
+
+    rendered = render(0)
+    pages = len(rendered.pages)
+    if edition == "print" and booklet and pages % 4:
+        # A saddle-stitched booklet needs a multiple of four pages: the layout fills the gap
+        # with the designed pages the template offers, never with blank pages in the text.
+        needed = -pages % 4
+        rendered = render(needed)
+        if len(rendered.pages) % 4:
+            raise BuildError(Problem(
+                None, None, f"the booklet has {len(rendered.pages)} pages, not a multiple of 4, "
+                f"even with {needed} pad page(s)",
+                f"give the template more pages of class '{PAD_CLASS}' (data-pad=\"1\", \"2\", …) "
+                "that each fill exactly one page"))
+    data = rendered.write_pdf(None, uncompressed_pdf=False, **options)
+    if edition == "print":
+        data = finish_print_edition(data, campaign)
+    return data
+
+
+def finish_print_edition(data: bytes, campaign: Campaign) -> bytes:
+    """Set exact boxes, draw registration-colour crop marks and attach the CMYK output intent."""
+    import pikepdf
+
+    settings = campaign.print
+    profile = Path(settings.icc_profile)
+    if not profile.is_file():
+        raise BuildError(Problem("content/campaign.yaml", campaign.line_of("print", "icc_profile"),
+                                 f"print.icc_profile: {profile} does not exist",
+                                 "install Ghostscript's profile (apt-get install libgs10-common) "
+                                 "or point print.icc_profile at a CMYK ICC profile"))
+    pdf = pikepdf.open(io.BytesIO(data))
+    bleed = settings.bleed_mm * MM
+    margin = max(bleed, (MARK_OFFSET_MM + MARK_LENGTH_MM + SLUG_MM) * MM
+                 if settings.crop_marks else bleed)
+    registration = pdf.make_indirect(registration_colour_space(pdf))
+    for page in pdf.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.obj.get("/TrimBox", page.mediabox))
+        page.obj.TrimBox = pikepdf.Array([x0, y0, x1, y1])
+        page.obj.BleedBox = pikepdf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+        page.obj.MediaBox = pikepdf.Array([x0 - margin, y0 - margin, x1 + margin, y1 + margin])
+        for key in ("/CropBox", "/ArtBox"):
+            if key in page.obj:
+                del page.obj[key]
+        if settings.crop_marks:
+            if "/Resources" not in page.obj:
+                page.obj.Resources = pikepdf.Dictionary()
+            if "/ColorSpace" not in page.obj.Resources:
+                page.obj.Resources.ColorSpace = pikepdf.Dictionary()
+            page.obj.Resources.ColorSpace.PKRegistration = registration
+            # Wrap WeasyPrint's content in q/Q so its transformation cannot leak into the marks.
+            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+            page.contents_add(pdf.make_stream(b"Q\n" + crop_marks((x0, y0, x1, y1))))
+    pdf.Root.OutputIntents = pikepdf.Array([output_intent(pdf, profile, settings.output_condition)])
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=False)
+    return out.getvalue()
+
+
+def registration_colour_space(pdf):
+    """The registration colour: a Separation named All, which prints on every plate (C, M, Y and K)."""
+    import pikepdf
+
+    tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)
+    return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, tint])
+
+
+def crop_marks(trim: tuple[float, float, float, float]) -> bytes:
+    """Content stream drawing eight crop marks in registration colour, outside the bleed."""
+    x0, y0, x1, y1 = trim
+    offset, length = MARK_OFFSET_MM * MM, MARK_LENGTH_MM * MM
+    lines = []
+    for x, sx in ((x0, -1), (x1, 1)):
+        for y, sy in ((y0, -1), (y1, 1)):
+            # A horizontal mark on the trim's y, and a vertical one on its x, pointing away.
+            lines.append(f"{x + sx * offset:.3f} {y:.3f} m {x + sx * (offset + length):.3f} {y:.3f} l")
+            lines.append(f"{x:.3f} {y + sy * offset:.3f} m {x:.3f} {y + sy * (offset + length):.3f} l")
+    body = "\n".join(lines)
+    return (f"q /PKRegistration CS 1 SCN {MARK_WIDTH_PT} w 0 J [] 0 d\n{body}\nS Q\n").encode()
+
+
+def output_intent(pdf, profile: Path, condition: str):
+    """The PDF/X output intent: the CMYK profile of the printing condition the file is made for."""
+    import pikepdf
+
+    icc = pdf.make_stream(profile.read_bytes())
+    icc.N = 4
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=pikepdf.String("Custom"),
+        OutputCondition=pikepdf.String(condition),
+        Info=pikepdf.String(f"{condition} — {profile.name}"),
+        RegistryName=pikepdf.String("http://www.color.org"),
+        DestOutputProfile=icc,
+    )

@@ -84,10 +84,14 @@ def format_date(value, lang: str, format: str = "long") -> str:
 
 
 def qr_svg(url: str, colour: str = "#000") -> Markup:
-    """An inline SVG QR code (segno) for *url*, scaled by CSS."""
+    """An inline SVG QR code (segno) for *url*, scaled by CSS; *colour* may be any CSS colour."""
     import segno
 
-    svg = segno.make(url, error="m").svg_inline(dark=colour, border=0, omitsize=True)
+    svg = segno.make(url, error="m").svg_inline(dark="#000", border=0, omitsize=True)
+    if colour != "#000":
+        # segno knows only web colours; print editions need e.g. device-cmyk(0 0 0 1). The root
+        # fill keeps WeasyPrint from setting its default RGB black fill.
+        svg = svg.replace('stroke="#000"', f'stroke="{colour}"').replace("<svg ", f'<svg fill="{colour}" ', 1)
     return Markup(svg)
 
 
