@@ -93,7 +93,13 @@ def check(obj: Context, root, strict):
 
     for out in campaign.outputs.values():
         load_document(campaign.root / "content" / out.document, campaign.root)
-    echo(obj, "presskit: check passed")
+    from .preflight import preflight_project
+
+    findings, checked = preflight_project(campaign)
+    if findings:
+        echo(obj, f"presskit: preflight found {len(findings)} problem(s) in {checked} PDF(s)", err=True)
+        raise PresskitError([f.problem() for f in findings])
+    echo(obj, f"presskit: check passed ({checked} PDF(s) preflighted)")
 
 
 @cli.group()

@@ -83,8 +83,11 @@ def format_date(value, lang: str, format: str = "long") -> str:
     return babel_format_date(value, format=format, locale=lang) if value else ""
 
 
-def qr_svg(url: str, colour: str = "#000") -> Markup:
-    """An inline SVG QR code (segno) for *url*, scaled by CSS; *colour* may be any CSS colour."""
+def qr_svg(url: str, colour: str = "device-cmyk(0 0 0 1)") -> Markup:
+    """An inline SVG QR code (segno) for *url*, scaled by CSS; *colour* may be any CSS colour.
+
+    The default is process black (K only), which print editions need; screen editions may pass RGB.
+    """
     import segno
 
     svg = segno.make(url, error="m").svg_inline(dark="#000", border=0, omitsize=True)
