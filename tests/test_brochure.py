@@ -1,0 +1,146 @@
+"""The brochure as a print shop and a screen reader see it: boxes, fonts, colours, pages, text."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pikepdf
+import pytest
+
+from conftest import flat, pdf_pages_text, run
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="session")
+def brochure(built):
+    return built / "build" / "brochure" / "brochure-lv.pdf"
+
+
+@pytest.fixture(scope="session")
+def screen(built):
+    return built / "build" / "brochure" / "brochure-lv-screen.pdf"
+
+
+@pytest.fixture(scope="session")
+def pages(brochure):
+    return [flat(p) for p in pdf_pages_text(brochure)]
+
+
+def test_page_count_is_a_multiple_of_four(brochure):
+    with pikepdf.open(brochure) as pdf:
+        assert len(pdf.pages) % 4 == 0 and len(pdf.pages) >= 8
+
+
+def test_boxes_trim_a5_bleed_3mm_marks_outside(brochure):
+    with pikepdf.open(brochure) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.obj.TrimBox]
+            bleed = [float(v) for v in page.obj.BleedBox]
+            media = [float(v) for v in page.obj.MediaBox]
+            assert trim[2] - trim[0] == pytest.approx(148 * MM, abs=0.01)
+            assert trim[3] - trim[1] == pytest.approx(210 * MM, abs=0.01)
+            assert [b - t for b, t in zip(bleed, trim)] == pytest.approx([-3 * MM, -3 * MM, 3 * MM, 3 * MM])
+            # The media leaves room for crop marks beyond the bleed.
+            assert media[0] < bleed[0] - 5 * MM and media[2] > bleed[2] + 5 * MM
+
+
+def test_pdfinfo_reads_the_boxes(brochure):
+    out = subprocess.run(["pdfinfo", "-box", str(brochure)], capture_output=True, text=True, check=True).stdout
+    boxes = {line.split(":")[0]: [float(v) for v in line.split(":")[1].split()]
+             for line in out.splitlines() if line.split(":")[0] in ("TrimBox", "BleedBox")}
+    assert boxes["TrimBox"] == pytest.approx([0, 0, 419.53, 595.28], abs=0.01)
+    assert boxes["BleedBox"] == pytest.approx([-8.50, -8.50, 428.03, 603.78], abs=0.01)
+
+
+def test_pdfx4_with_cmyk_output_intent(brochure, built):
+    with pikepdf.open(brochure) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
+        assert str(intent.OutputCondition).startswith("Web offset, coated paper (SWOP)")
+        assert "PDF/X-4" in str(pdf.open_metadata().get("pdfxid:GTS_PDFXVersion"))
+
+
+def test_crop_marks_in_registration_colour(brochure):
+    with pikepdf.open(brochure) as pdf:
+        page = pdf.pages[0]
+        space = page.Resources.ColorSpace.PKRegistration
+        assert [str(space[0]), str(space[1]), str(space[2])] == ["/Separation", "/All", "/DeviceCMYK"]
+        assert list(space[3].C1) == [1, 1, 1, 1]
+        ops = [(str(op), [str(o) for o in operands]) for operands, op in pikepdf.parse_content_stream(page)]
+        assert ("CS", ["/PKRegistration"]) in ops
+        # No RGB anywhere on the page.
+        assert not {"rg", "RG"} & {op for op, _ in ops}
+
+
+def test_fonts_embedded_and_subset(brochure):
+    out = subprocess.run(["pdffonts", str(brochure)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:]]
+    assert rows
+    for row in rows:
+        assert row[0].split("+")[1].startswith(("Noto-Serif", "Noto-Sans"))
+        assert row[-5:-2] == ["yes", "yes", "yes"]  # emb, sub, uni
+
+
+def test_text_of_each_page_in_reading_order(pages):
+    def in_order(text, *parts):
+        # Spaces are ignored: letter-spaced labels come out of the PDF as "S A T U R S".
+        text, at = text.replace(" ", ""), -1
+        for part in (p.replace(" ", "") for p in parts):
+            found = text.find(part, at + 1)
+            assert found > at, f"{part!r} not found after position {at} in {text!r}"
+            at = found
+
+    in_order(pages[0], "LATVIJAS REPUBLIKAS ĀRLIETU MINISTRIJA", "Latvija ANO Drošības padomē",
+             "Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes dalībvalsti", "2021. gada 2. jūlijs")
+    in_order(pages[1], "SATURS", "01 Dalība ANO — Latvijas ārpolitikas instruments 3",
+             "02 Tiesiskums, demokrātija un drošība 4", "Fakti 5", "03 Atpazīstamība pasaulē 6",
+             "Publicēts: 2021. gada 2. jūlijs")
+    in_order(pages[2], "01", "Dalība ANO — Latvijas ārpolitikas instruments", "Tūlīt pēc neatkarības atgūšanas",
+             "multilaterālisma sniegtās iespējas.", "3")
+    in_order(pages[3], "02", "Tiesiskums, demokrātija un drošība", "Ukrainas teritoriālā integritāte",
+             "(MINUSMA).", "4")
+    in_order(pages[4], "FAKTI", "2016", "MINUSMA", "2020", "starpinstitūciju darba grupu", "Visas ministrijas")
+    in_order(pages[5], "03", "Atpazīstamība pasaulē")
+    assert pages[6] == "Dalība ANO DP simbolizē valsts briedumu un spēju uzņemties atbildību par pasaules mēroga procesiem."
+    in_order(pages[-2], "PIEZĪMES", "Latvijas Republikas Ārlietu ministrija", "https://www.mfa.gov.lv/")
+    in_order(pages[-1], "LATVIJAS REPUBLIKAS ĀRLIETU MINISTRIJA", "AVOTS", "https://www.mfa.gov.lv/lv/")
+    # Covers carry no folio; inside pages do.
+    assert not pages[0].endswith(" 1") and not pages[-1].rstrip().endswith(str(len(pages)))
+
+
+def test_latvian_hyphenation(brochure):
+    raw = "".join(pdf_pages_text(brochure))
+    assert "starptautis\u2010\nkajā" in raw.replace("\r", "") or "\u2010\n" in raw.replace("\r", "")
+
+
+@pytest.mark.parametrize("edition", ["brochure-lv.pdf", "brochure-lv-screen.pdf"])
+def test_ghostscript_renders_every_page_cleanly(built, edition):
+    path = built / "build" / "brochure" / edition
+    proc = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == "" and proc.stderr == ""
+    proc = subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(path.parent / "thumb")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_screen_edition_is_tagged_rgb_with_outline(screen):
+    with pikepdf.open(screen) as pdf:
+        assert pdf.Root.Lang == "lv" and pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        assert pdf.docinfo.Title == "Latvija ANO Drošības padomē"
+        assert 'pdfuaid:part="1"' in str(pdf.open_metadata())
+        with pdf.open_outline() as outline:
+            titles = [item.title for top in outline.root for item in top.children]
+        assert "Dalība ANO — Latvijas ārpolitikas instruments" in titles
+        page = pdf.pages[2]
+        assert float(page.mediabox[2]) == pytest.approx(148 * MM, abs=0.01)  # no bleed, no marks
+        ops = {str(op) for _, op in pikepdf.parse_content_stream(page)}
+        assert "rg" in ops and not {"k", "K"} & ops
+
+
+def test_preflight_passes_on_the_built_project(built):
+    proc = run("check", "--root", built)
+    assert proc.returncode == 0, proc.stderr
+    assert (built / "build" / ".presskit" / "preflight.json").is_file()
