@@ -14,8 +14,8 @@ from presskit.errors import UsageError
 # One briefing copy per addressee in content/recipients.yaml, besides the general copy.
 RECIPIENTS = {f"build/briefing/recipients/briefing-lv-{r['slug']}.docx"
               for r in yaml.safe_load((REPO / "content" / "recipients.yaml").read_text())["recipients"]}
-ALL = {"build/brochure/brochure-lv.pdf", "build/briefing/briefing-lv.docx",
-       "build/handouts/handout-lv.pdf"} | RECIPIENTS
+ALL = {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf",
+       "build/briefing/briefing-lv.docx", "build/handouts/handout-lv.pdf"} | RECIPIENTS
 
 
 def rebuilt(root, *names, draft=False):
@@ -51,12 +51,13 @@ def test_second_build_rebuilds_nothing(once):
 
 def test_template_edit_rebuilds_only_its_outputs(once):
     append(once / "templates" / "brochure" / "brochure.css", "\n/* tweak */\n")
-    assert rebuilt(once) == {"build/brochure/brochure-lv.pdf"}
+    assert rebuilt(once) == {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf"}
 
 
 def test_shared_template_edit_rebuilds_every_user(once):
     append(once / "templates" / "shared" / "palette.css", "\n/* tweak */\n")
-    assert rebuilt(once) == {"build/brochure/brochure-lv.pdf", "build/handouts/handout-lv.pdf"}
+    assert rebuilt(once) == {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf",
+                             "build/handouts/handout-lv.pdf"}
 
 
 def test_briefing_content_edit_touches_only_docx(once):
@@ -101,7 +102,8 @@ def test_failed_build_keeps_last_good_output(once):
     report = build(load_config(once), ["brochure"], jobs=1)
     assert [str(p) for p in report.errors] == [
         f"templates/brochure/brochure.html.j2:{len((once / 'templates/brochure/brochure.html.j2').read_text().splitlines())}"
-        ": undefined variable: 'no_such_variable' is undefined — define it in the content's front matter or fix the name"]
+        ": undefined variable: 'no_such_variable' is undefined — define it in the content's front matter or fix the name"
+    ] * 2  # print and screen edition
     assert target.read_bytes() == good
     assert not list(target.parent.glob(".*tmp*"))
 
