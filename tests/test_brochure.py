@@ -144,3 +144,15 @@ def test_preflight_passes_on_the_built_project(built):
     proc = run("check", "--root", built)
     assert proc.returncode == 0, proc.stderr
     assert (built / "build" / ".presskit" / "preflight.json").is_file()
+
+
+def test_longer_text_keeps_a_multiple_of_four_without_blank_pages(project):
+    """Another language's text length: an extra chapter page means no pad page is needed."""
+    with open(project / "content" / "brochure.md", "a", encoding="utf-8") as fh:
+        fh.write("\n# Papildu nodaļa\n\nTeksts.\n")
+    run("build", "brochure", "--root", project, check=True)
+    pages = [flat(p) for p in pdf_pages_text(project / "build" / "brochure" / "brochure-lv.pdf")]
+    assert len(pages) == 12
+    assert "06PapildunodaļaTeksts." in pages[9].replace(" ", "")
+    assert pages[10].replace(" ", "").startswith("PIEZĪMESLatvijasRepublikasĀrlietuministrija")
+    assert all(p.strip() for p in pages)  # no blank page anywhere

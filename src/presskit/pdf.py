@@ -19,7 +19,7 @@ MARK_OFFSET_MM = 3.0
 MARK_LENGTH_MM = 5.0
 MARK_WIDTH_PT = 0.25
 SLUG_MM = 1.0  # white paper beyond the marks' ends, so no mark touches the sheet edge
-PAD_CLASS = "booklet-pad"  # pages a template offers to fill a booklet up to a multiple of four
+PAD_ID = "booklet-pad-"  # ids of the pages a template offers to fill a booklet up to 4n pages
 
 
 @lru_cache(maxsize=1)
@@ -34,12 +34,6 @@ def print_css(campaign: Campaign) -> str:
     return f"@page {{ bleed: {campaign.print.bleed_mm}mm; marks: none; }}"
 
 
-def pad_css(shown: int, offered: int = 8) -> str:
-    """CSS that hides all booklet pad pages but the first *shown* ones."""
-    hidden = [f'.{PAD_CLASS}[data-pad="{n}"]' for n in range(shown + 1, offered + 1)]
-    return f"{', '.join(hidden)} {{ display: none !important; }}" if hidden else ""
-
-
 def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
               fetcher: ProjectFetcher, booklet: bool = False) -> bytes:
     """Render *html* as the given edition (print or screen) and return the PDF bytes."""
@@ -50,28 +44,35 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
         options.update(pdf_variant="pdf/x-4")
     else:
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
-
-    def render(pads: int):
-        sheets = stylesheets + [CSS(string=pad_css(pads), font_config=font_config())]
-        return document.render(stylesheets=sheets, font_config=font_config(), **options)
-
-    rendered = render(0)
-    pages = len(rendered.pages)
-    if edition == "print" and booklet and pages % 4:
-        # A saddle-stitched booklet needs a multiple of four pages: the layout fills the gap
-        # with the designed pages the template offers, never with blank pages in the text.
-        needed = -pages % 4
-        rendered = render(needed)
-        if len(rendered.pages) % 4:
-            raise BuildError(Problem(
-                None, None, f"the booklet has {len(rendered.pages)} pages, not a multiple of 4, "
-                f"even with {needed} pad page(s)",
-                f"give the template more pages of class '{PAD_CLASS}' (data-pad=\"1\", \"2\", …) "
-                "that each fill exactly one page"))
+    rendered = document.render(stylesheets=stylesheets, font_config=font_config(), **options)
+    if edition == "print":
+        rendered = keep_pads(rendered, booklet)
     data = rendered.write_pdf(None, uncompressed_pdf=False, **options)
     if edition == "print":
         data = finish_print_edition(data, campaign)
     return data
+
+
+def keep_pads(rendered, booklet: bool):
+    """Keep as many of the template's pad pages as a booklet needs for a multiple of four pages.
+
+    The template offers pad pages (elements with id booklet-pad-1, -2, …, one page each, placed
+    where extra pages belong, e.g. notes before the contacts page); everything is laid out once,
+    and the unneeded pads are dropped. Pads and what follows them must not depend on page
+    numbers or on the page side (see brochure.css), since dropping pages shifts both.
+    """
+    pages = rendered.pages
+    pads = [i for i, page in enumerate(pages) if any(a.startswith(PAD_ID) for a in page.anchors)]
+    needed = -(len(pages) - len(pads)) % 4 if booklet else 0
+    if needed > len(pads):
+        raise BuildError(Problem(
+            None, None, f"the booklet needs {needed} more page(s) to reach a multiple of 4 and the "
+            f"template offers {len(pads)} pad page(s)",
+            f"give the template more one-page elements with id=\"{PAD_ID}N\" (N = 1, 2, 3)"))
+    if len(pads) == needed:
+        return rendered
+    drop = set(pads[needed:])
+    return rendered.copy([page for i, page in enumerate(pages) if i not in drop])
 
 
 def finish_print_edition(data: bytes, campaign: Campaign) -> bytes:

@@ -120,7 +120,7 @@ def check_document(pdf, expect: Expectations) -> list[tuple[int | None, str, str
     if expect.booklet and count % 4:
         out.append((None, f"booklet has {count} pages, not a multiple of 4 (saddle stitching needs "
                           f"{count + (-count % 4)})",
-                    "give the template pad pages (class booklet-pad) or shorten the text"))
+                    "give the template pad pages (id booklet-pad-1, -2, -3) or shorten the text"))
     if expect.pdfx:
         intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]
         profile = intents[0].get("/DestOutputProfile") if intents else None
