@@ -69,6 +69,7 @@ def test_crop_marks_in_registration_colour(brochure):
         assert list(space[3].C1) == [1, 1, 1, 1]
         ops = [(str(op), [str(o) for o in operands]) for operands, op in pikepdf.parse_content_stream(page)]
         assert ("CS", ["/PKRegistration"]) in ops
+        assert not any("/Annots" in p.obj for p in pdf.pages)  # no links on paper (PDF/X)
         # No RGB anywhere on the page.
         assert not {"rg", "RG"} & {op for op, _ in ops}
 

@@ -192,3 +192,14 @@ def test_results_are_cached_per_file_digest(project, monkeypatch):
     make_pdf(target, pages=5)
     with pytest.raises(pytest.fail.Exception):
         preflight_project(campaign)
+
+
+def test_missing_glyph_as_weasyprint_writes_it(tmp_path):
+    """WeasyPrint maps a character no font has to CID 0 through its own CMap."""
+    from weasyprint import HTML
+
+    path = tmp_path / "w.pdf"
+    HTML(string='<p style="font-family: Noto Serif">Labdien \ue000</p>').write_pdf(path)
+    screen = Expectations(pdfx=False)
+    assert [f.what for f in inspect_pdf(path, screen)] == [
+        "missing glyph (.notdef) in font HUQPOW+Noto-Serif: a character the font does not have"]

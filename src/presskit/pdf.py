@@ -99,6 +99,9 @@ def finish_print_edition(data: bytes, campaign: Campaign) -> bytes:
         for key in ("/CropBox", "/ArtBox"):
             if key in page.obj:
                 del page.obj[key]
+        if "/Annots" in page.obj:
+            # Links mean nothing on paper, and PDF/X allows no annotations on the printed area.
+            del page.obj["/Annots"]
         if settings.crop_marks:
             if "/Resources" not in page.obj:
                 page.obj.Resources = pikepdf.Dictionary()
