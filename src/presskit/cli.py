@@ -52,26 +52,41 @@ def load(root: Path, strict: bool, obj: Context):
 @click.option("--draft", is_flag=True, help="Build even with missing translations; marks pages DRAFT.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel renders (default: cores).")
 @click.option("--explain", is_flag=True, help="Say why each output was rebuilt or skipped.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) on stdout.")
 @root_option
 @strict_option
 @click.pass_obj
-def build(obj: Context, outputs, draft, jobs, explain, root, strict):
+def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     """Build OUTPUTS (default: all); unchanged outputs are skipped."""
     from .build import build as run_build
+    from .progress import BuildProgress
 
-    campaign = load(root, strict, obj)
-
-    def progress(result):
-        if result.error is None:
-            echo(obj, f"  built {result.unit.target} ({result.seconds:.2f} s)")
+    if as_json:  # stdout carries the JSON only; errors still go to stderr
+        obj = Context(obj.debug, True)
+    try:
+        campaign = load(root, strict, obj)
+    except PresskitError as exc:
+        if as_json:
+            click.echo(json_summary(None, exc.problems))
+        raise
+    progress = BuildProgress(lambda line: echo(obj, line), bar=None if not obj.quiet else False)
 
     def explain_plan(decisions):
+        progress.plan(decisions)
         for d in decisions if explain else ():
             verb = "rebuild" if d.rebuild else "skip"
             echo(obj, f"{verb} {d.unit.target}: {'; '.join(d.reasons)}")
 
-    report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=progress,
-                       on_plan=explain_plan)
+    try:
+        report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=progress,
+                           on_plan=explain_plan)
+    finally:
+        progress.close()
+    from .report import write_report
+
+    write_report(campaign, report)
+    if as_json:
+        click.echo(json_summary(report, report.errors))
     if report.errors:
         raise PresskitError(report.errors)
     built = sum(1 for r in report.results if r.error is None)
@@ -80,6 +95,28 @@ def build(obj: Context, outputs, draft, jobs, explain, root, strict):
         echo(obj, f"presskit: built {built}, {skipped} up to date ({report.seconds:.2f} s)")
     else:
         echo(obj, f"presskit: nothing to do, all {skipped} outputs up to date")
+
+
+def json_summary(report, problems) -> str:
+    """The machine-readable summary of a build (`presskit build --json`)."""
+    import json
+
+    outputs = []
+    results = {r.unit.target: r for r in report.results} if report else {}
+    for d in report.decisions if report else ():
+        result = results.get(d.unit.target)
+        status = "failed" if result and result.error else "built" if result else "up to date"
+        outputs.append({"target": d.unit.target, "output": d.unit.output, "lang": d.unit.lang,
+                        "edition": d.unit.edition, "status": status, "reasons": d.reasons,
+                        "seconds": round(result.seconds, 3) if result else None})
+    return json.dumps({
+        "ok": not problems, "seconds": round(report.seconds, 3) if report else None,
+        "built": sum(1 for o in outputs if o["status"] == "built"),
+        "up_to_date": sum(1 for o in outputs if o["status"] == "up to date"),
+        "failed": sum(1 for o in outputs if o["status"] == "failed"),
+        "outputs": outputs, "report": "build/index.html" if report else None,
+        "errors": [{"file": p.file, "line": p.line, "message": p.message, "fix": p.fix} for p in problems],
+    }, ensure_ascii=False, indent=1)
 
 
 @cli.command()

@@ -1,0 +1,257 @@
+"""The build report build/index.html: every output with page thumbnails, build times, translations, preflight."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from html import escape
+from pathlib import Path
+
+from .build import BUILD_DIR, STATE_DIR, Report, State, atomic_write, plan
+from .config import Campaign
+from .errors import PresskitError, Problem
+
+REPORT_FILE = "index.html"
+CACHE_FILE = "report.json"  # under build/.presskit/: what the report learnt about each file, by digest
+THUMBS_DIR = "thumbs"  # under build/.presskit/: one folder of PNGs per PDF digest
+LIVE_FILE = "live.json"  # under build/.presskit/: the version a served report polls to reload itself
+FINDINGS_FILE = "preflight.json"  # under build/.presskit/: preflight findings per target (save_findings)
+THUMB_WIDTH_PX = 240  # rendered width; shown at half that so thumbnails stay sharp on dense screens
+MAX_THUMBS = 160  # a long brochure still gets a readable page; the file itself has every page
+
+
+def state_dir(root: Path) -> Path:
+    """build/.presskit/ of the project at *root*."""
+    return root / BUILD_DIR / STATE_DIR
+
+
+def write_report(campaign: Campaign, report: Report | None = None, errors: list[Problem] = (),
+                 live: bool = False) -> Path:
+    """Write build/index.html for the outputs on disk now; cheap when nothing changed (cached thumbnails)."""
+    root = campaign.root
+    cache_path = state_dir(root) / CACHE_FILE
+    try:
+        cache = json.loads(cache_path.read_text())
+    except (FileNotFoundError, ValueError):
+        cache = {}
+    files = cache.setdefault("files", {})
+    units = plan(campaign)
+    seconds = State(root).units
+    results = {r.unit.target: r for r in report.results} if report else {}
+    cards = []
+    for unit in units:
+        info = file_info(root, unit.target, files.get(unit.target))
+        if info:
+            files[unit.target] = info
+        else:
+            files.pop(unit.target, None)
+        result = results.get(unit.target)
+        status = ("failed" if result and result.error else "built" if result
+                  else "up to date" if info else "missing")
+        problems = result.error.problems if result and result.error else []
+        cards.append((unit, info, status, (seconds.get(unit.target) or {}).get("seconds"), problems))
+    for stale in set(files) - {u.target for u in units}:
+        del files[stale]
+    collect_thumbnails(root, files)
+    # Translation status needs the catalogs parsed: refresh it when this run rendered something (an
+    # edit to content or a catalog always rebuilds), never on a no-op, which must stay cheap.
+    translations = translation_rows(campaign, cache, refresh=report is None or bool(report.results))
+    html = render_page(campaign, cards, report, list(errors), translations, load_findings(root), live)
+    target = root / BUILD_DIR / REPORT_FILE
+    data = html.encode()
+    if not target.is_file() or target.read_bytes() != data:
+        atomic_write(target, data)
+    cached = json.dumps(cache, indent=1, sort_keys=True).encode()
+    if not cache_path.is_file() or cache_path.read_bytes() != cached:
+        atomic_write(cache_path, cached)
+    return target
+
+
+# ---- what each file is: digest, pages, thumbnails (cached by digest) -----------------------------
+
+def file_info(root: Path, target: str, known: dict | None) -> dict | None:
+    """Size, digest, page count and thumbnails of a built file; reuses *known* if the file is unchanged."""
+    try:
+        st = (root / target).stat()
+    except FileNotFoundError:
+        return None
+    if known and known.get("size") == st.st_size and known.get("mtime_ns") == st.st_mtime_ns:
+        return known
+    digest = hashlib.sha256((root / target).read_bytes()).hexdigest()
+    if known and known.get("digest") == digest:
+        return {**known, "mtime_ns": st.st_mtime_ns}
+    info = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest}
+    if target.endswith(".docx"):
+        info.update(docx_summary(root / target))
+    return info
+
+
+def collect_thumbnails(root: Path, files: dict) -> None:
+    """Render missing page thumbnails (pypdfium2 → PNG) and drop the folders of files that are gone."""
+    thumbs = state_dir(root) / THUMBS_DIR
+    wanted = set()
+    for target, info in files.items():
+        if not target.endswith(".pdf"):
+            continue
+        key = info["digest"][:20]
+        wanted.add(key)
+        folder = thumbs / key
+        if "thumbs" in info and folder.is_dir():
+            continue
+        info.update(render_thumbnails(root / target, folder))
+    if thumbs.is_dir():
+        for folder in thumbs.iterdir():
+            if folder.name not in wanted:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def render_thumbnails(pdf_path: Path, folder: Path) -> dict:
+    """Render the pages of a PDF to PNGs in *folder*; returns the page count and the PNG paths."""
+    import pypdfium2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    try:
+        names = []
+        for index in range(min(len(pdf), MAX_THUMBS)):
+            page = pdf[index]
+            width, height = page.get_size()
+            image = page.render(scale=THUMB_WIDTH_PX / width).to_pil()
+            name = f"p{index + 1:03d}.png"
+            image.save(folder / name)
+            names.append({"src": f"{STATE_DIR}/{THUMBS_DIR}/{folder.name}/{name}",
+                          "ratio": round(height / width, 4)})
+            page.close()
+        return {"pages": len(pdf), "thumbs": names}
+    finally:
+        pdf.close()
+
+
+def docx_summary(path: Path) -> dict:
+    """Words and headings of a DOCX (read from its XML; a DOCX has no pages until a word processor lays it out)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        return {"words": 0, "headings": []}
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+    words, headings = 0, []
+    for para in paragraphs:
+        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para))
+        words += len(text.split())
+        if re.search(r'<w:pStyle w:val="(Heading[12]|Title)"', para) and text.strip():
+            headings.append(text.strip())
+    return {"words": words, "headings": headings[:12]}
+
+
+# ---- translation status ----------------------------------------------------------------------------
+
+def translation_rows(campaign: Campaign, cache: dict, refresh: bool = True) -> list[dict] | None:
+    """Translated / fuzzy / untranslated per language and document, cached until content or catalogs change.
+
+    None when the cache is stale and *refresh* is false (the page says when it will be filled in).
+    """
+    key = _tree_signature(campaign.root, ("content", "templates"))
+    cached = cache.get("translations") or {}
+    if cached.get("key") == key or (cached and not refresh):
+        return cached["rows"]
+    if not refresh:
+        return None
+    try:
+        rows = _status_rows(campaign)
+    except PresskitError as exc:  # a broken catalog is the build's error to report; show it here too
+        rows = [{"lang": "?", "document": str(p), "error": True} for p in exc.problems]
+    cache["translations"] = {"key": key, "rows": rows}
+    return rows
+
+
+def _status_rows(campaign: Campaign) -> list[dict]:
+    # Hook: the translation workflow's own status (presskit i18n status) when it is installed;
+    # otherwise what the build itself knows: each output document against its language's catalog.
+    try:
+        from .i18n_catalogs import status, target_languages
+    except ImportError:
+        return _build_status(campaign)
+    return [{"lang": r.lang, "document": r.document, "translated": r.translated, "fuzzy": r.fuzzy,
+             "untranslated": r.untranslated} for r in status(campaign, target_languages(campaign))]
+
+
+def _build_status(campaign: Campaign) -> list[dict]:
+    from .content import load_document
+    from .i18n import load_localizer
+
+    rows = []
+    for lang in campaign.languages:
+        if lang == campaign.source_language:
+            continue
+        localizer = load_localizer(campaign.root, lang, campaign.source_language)
+        for document in dict.fromkeys(o.document for o in campaign.outputs.values() if lang in o.languages):
+            doc = load_document(campaign.root / "content" / document, campaign.root)
+            row = {"lang": lang, "document": f"content/{document}", "translated": 0, "fuzzy": 0,
+                   "untranslated": 0}
+            for segment in doc.segments():
+                found = localizer.messages.get(segment.text)
+                state = ("untranslated" if not found or not found[0] else "fuzzy" if found[1]
+                         else "translated")
+                row[state] += 1
+            rows.append(row)
+    return rows
+
+
+def _tree_signature(root: Path, folders) -> str:
+    """Digest of the names, sizes and modification times of every file under *folders* (no reading)."""
+    entries = []
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(root / folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                entries.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
+# ---- preflight findings (written by `presskit check`) ---------------------------------------------
+
+def save_findings(root: Path, findings: dict[str, list[Problem]]) -> None:
+    """Record preflight findings per target file, for the report (presskit check calls this)."""
+    data = {t: [{"file": p.file, "line": p.line, "message": p.message, "fix": p.fix} for p in ps]
+            for t, ps in findings.items()}
+    atomic_write(state_dir(root) / FINDINGS_FILE, json.dumps(data, indent=1, sort_keys=True).encode())
+
+
+def load_findings(root: Path) -> dict[str, list[Problem]] | None:
+    """The last recorded preflight findings per target, or None when preflight has not run."""
+    try:
+        data = json.loads((state_dir(root) / FINDINGS_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return {t: [Problem(**p) for p in ps] for t, ps in data.items()}
+
+
+def bump_live_version(root: Path, version: int) -> None:
+    """Tell served report pages to reload (they poll this file)."""
+    atomic_write(state_dir(root) / LIVE_FILE, json.dumps({"version": version}).encode())
+
+
+# ---- the page ------------------------------------------------------------------------------------
+
+def render_page(campaign, cards, report, errors, translations, findings, live) -> str:
+    """The report as one self-contained HTML page (styles inline, thumbnails as relative links)."""
+    from .report_page import page
+
+    return page(campaign, cards, report, errors, translations, findings, live)
+
+
+def human_size(size: int) -> str:
+    """Bytes as KB/MB for people."""
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
+
+
+def e(value) -> str:
+    """HTML-escape any value."""
+    return escape(str(value), quote=True)
