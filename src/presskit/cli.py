@@ -154,19 +154,25 @@ def i18n_status(obj: Context, root):
 
 @cli.command()
 @root_option
+@click.option("--draft", is_flag=True, help="Build even with missing translations; marks pages DRAFT.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel renders (default: cores).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+              help="Port of the live build report on localhost (0: any free port).")
+@click.option("--no-serve", is_flag=True, help="Do not serve the build report.")
 @click.pass_obj
-def watch(obj: Context, root):
-    """Rebuild whenever content, templates or translations change."""
-    from .build import build as run_build
-    from watchfiles import watch as watch_files
+def watch(obj: Context, root, draft, jobs, port, no_serve):
+    """Rebuild whatever an edit to content, templates or translations touches; serve a live report."""
+    from .watch import Watcher, report_url, serve
 
-    campaign = load(root, False, obj)
-    for _ in watch_files(campaign.root / "content", campaign.root / "templates"):
-        try:
-            campaign = load(root, False, obj)
-            run_build(campaign)
-        except PresskitError as exc:
-            echo(obj, f"error: {exc}", err=True)
+    watcher = Watcher(root, draft=draft, jobs=jobs, say=lambda line: echo(obj, line, err=line.startswith("error")))
+    if not no_serve:
+        server = serve(watcher.root, port)
+        watcher.live = True
+        echo(obj, f"watch: build report at {report_url(server)} (reloads after every rebuild)")
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        echo(obj, "watch: stopped")
 
 
 @cli.command()

@@ -1,0 +1,180 @@
+"""Watch mode: one long-lived process rebuilds what each edit touches and serves the live build report."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+from .build import BUILD_DIR, Report, build
+from .config import load_config
+from .errors import PresskitError, Problem, UsageError
+from .report import bump_live_version, write_report
+
+WATCHED = ("content", "templates")  # everything an output reads lives here (build/ is never watched)
+STEP_MS = 50  # a batch of changes is handed over 50 ms after the last one (editors write in bursts)
+DEFAULT_PORT = 8765
+
+
+class Watcher:
+    """Rebuilds the outputs an edit touches, in this process, and keeps the report current.
+
+    Renderers stay loaded between rebuilds: WeasyPrint's import, the font configuration and the
+    Jinja environment are cached per process (pdf.font_config, output.environment), so an edit
+    pays only for rendering. Units that need rebuilding are found by the build engine's
+    fingerprints, so an edit rebuilds exactly the outputs that read the edited file.
+    """
+
+    def __init__(self, root: Path, draft: bool = False, jobs: int | None = None,
+                 say: Callable[[str], None] = print, on_report: Callable | None = None):
+        self.root = Path(root).resolve()
+        self.draft, self.jobs, self.say = draft, jobs, say
+        self.on_report = on_report  # called after every rebuild (tests and the benchmark listen here)
+        self.campaign = None
+        self.live = False
+
+    def rebuild(self, changes=()) -> Report | None:
+        """Reload the configuration and rebuild what changed; errors are printed, never raised."""
+        for line in describe(changes, self.root):
+            self.say(line)
+        started = time.perf_counter()
+        try:
+            campaign = load_config(self.root)
+        except PresskitError as exc:
+            self._failed(exc.problems)
+            return None
+        for warning in campaign.warnings:
+            self.say(f"warning: {warning}")
+        self.campaign = campaign
+        try:
+            report = build(campaign, draft=self.draft, jobs=self.jobs, progress=self._result,
+                           on_plan=self._plan)
+        except PresskitError as exc:
+            self._failed(exc.problems)
+            return None
+        self._publish(report)
+        built = sum(1 for r in report.results if r.error is None)
+        failed = len(report.results) - built
+        if changes and not report.results:
+            self.say("watch: nothing to rebuild: every output is up to date with the files as they are")
+        self.say(f"watch: {built} rebuilt, {failed} failed, {len(report.decisions) - len(report.results)} "
+                 f"up to date ({time.perf_counter() - started:.2f} s); waiting for changes")
+        if self.on_report:
+            self.on_report(report)
+        return report
+
+    def _plan(self, decisions) -> None:
+        for d in decisions:
+            if d.rebuild:
+                self.say(f"  rebuild {d.unit.target}: {'; '.join(d.reasons)}")
+
+    def _result(self, result) -> None:
+        if result.error is None:
+            self.say(f"  built {result.unit.target} ({result.seconds:.2f} s)")
+        for problem in result.error.problems if result.error else ():
+            self.say(f"error: {problem}")
+
+    def _failed(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.say(f"error: {problem}")
+        self.say("watch: fix the error and save again; waiting for changes")
+        if self.campaign is not None:  # keep showing the last good outputs, with the error on top
+            self._publish(None, problems)
+        if self.on_report:
+            self.on_report(None)
+
+    def _publish(self, report: Report | None, errors: list[Problem] = ()) -> None:
+        try:
+            write_report(self.campaign, report, list(errors), live=self.live)
+            if self.live:
+                bump_live_version(self.root, time.time_ns() // 1_000_000)
+        except (OSError, PresskitError) as exc:  # the report is a view: it must not stop the watcher
+            self.say(f"warning: build report not written: {exc}")
+
+    def warm_up(self) -> None:
+        """Load WeasyPrint and the fonts now, so the first edit renders as fast as the later ones."""
+        from weasyprint import HTML
+
+        from .pdf import font_config
+
+        fonts = ", ".join(f"'{f}'" for f in (self.campaign.print.fonts if self.campaign else []))
+        HTML(string=f"<p style=\"font-family: {fonts or 'serif'}\">Aa Āā Жж 中 ع</p>").write_pdf(
+            font_config=font_config())
+
+    def run(self, stop_event: threading.Event | None = None, ready: Callable | None = None) -> None:
+        """Build once, then rebuild after every batch of changes until *stop_event* is set."""
+        from watchfiles import DefaultFilter, watch
+
+        self.rebuild()
+        if self.campaign is not None:
+            self.warm_up()
+        watch_filter = DefaultFilter(ignore_entity_patterns=(*DefaultFilter.ignore_entity_patterns,
+                                                             r"^\.~lock\.", r"\.tmp-\d+$"))
+        paths = [self.root / name for name in WATCHED if (self.root / name).is_dir()]
+        if not paths:
+            raise UsageError(Problem(str(self.root), None, "no content/ or templates/ folder to watch",
+                                     "run presskit watch in a project folder or pass --root DIR"))
+        self.say(f"watch: watching {', '.join(p.name + '/' for p in paths)} — Ctrl-C stops")
+        if ready:
+            ready()
+        for changes in watch(*paths, watch_filter=watch_filter, step=STEP_MS, stop_event=stop_event,
+                             rust_timeout=500, yield_on_timeout=False):
+            self.rebuild(changes)
+
+
+def describe(changes, root: Path) -> list[str]:
+    """One line per changed file: what happened to it."""
+    from watchfiles import Change
+
+    verbs = {Change.added: "added", Change.modified: "changed", Change.deleted: "deleted"}
+    kinds: dict[str, set] = {}
+    for change, path in changes:
+        kinds.setdefault(path, set()).add(change)
+    lines = []
+    for path, seen in sorted(kinds.items()):
+        if {Change.added, Change.deleted} <= seen and not Path(path).exists():
+            continue  # an editor's temporary file, created and removed within the batch
+        change = Change.deleted if not Path(path).exists() else (
+            Change.added if Change.added in seen else Change.modified)
+        try:
+            name = Path(path).resolve().relative_to(root).as_posix()
+        except ValueError:
+            name = path
+        lines.append(f"watch: {verbs.get(change, 'changed')} {name}")
+    return lines
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves build/ without logging every request and without letting the browser cache anything."""
+
+    def log_message(self, format, *args):  # noqa: A002 — the base class's signature
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+def serve(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
+    """Serve the project's build/ folder on localhost only, from a background thread."""
+    directory = Path(root) / BUILD_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        if port == 0:
+            raise
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # taken: any free port will do
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="presskit-report", daemon=True).start()
+    return server
+
+
+def report_url(server: ThreadingHTTPServer) -> str:
+    """The address of the served report."""
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/index.html"
