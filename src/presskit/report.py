@@ -29,8 +29,11 @@ def state_dir(root: Path) -> Path:
 
 
 def write_report(campaign: Campaign, report: Report | None = None, errors: list[Problem] = (),
-                 live: bool = False) -> Path:
-    """Write build/index.html for the outputs on disk now; cheap when nothing changed (cached thumbnails)."""
+                 live: int = 0) -> Path:
+    """Write build/index.html for the outputs on disk now; cheap when nothing changed (cached thumbnails).
+
+    *live* is the version of a served report (watch mode): the page reloads when live.json differs.
+    """
     root = campaign.root
     cache_path = state_dir(root) / CACHE_FILE
     try:

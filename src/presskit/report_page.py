@@ -38,6 +38,7 @@ h3 { font-size: 15px; margin: 18px 0 8px; color: var(--muted); text-transform: u
 .thumbs a { flex: none; }
 .thumbs img { display: block; width: 90px; height: auto; border: 1px solid var(--line);
               box-shadow: 0 1px 2px #0002; background: #fff; }
+.thumbs img.broken { width: 90px; height: 127px; background: var(--tint); }
 .docx { background: var(--tint); border-radius: 6px; padding: 10px 12px; font-size: 13px; }
 .docx ol { margin: 4px 0 0; padding-left: 20px; }
 table { border-collapse: collapse; font-size: 14px; }
@@ -47,6 +48,19 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .bar i { display: block; height: 100%; } .bar .t { background: var(--ok); } .bar .f { background: #d9a21b; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .muted { color: var(--muted); }
 code { font-family: "Noto Sans Mono", monospace; font-size: 13px; background: var(--tint); padding: 0 4px; }
+"""
+
+# Counts the thumbnails that loaded (data-thumbnails="loaded/total" on <html>) and marks missing ones.
+CHECK_SCRIPT = """
+<script>
+window.addEventListener("load", function () {
+  var imgs = document.images, ok = 0;
+  for (var i = 0; i < imgs.length; i++) {
+    if (imgs[i].complete && imgs[i].naturalWidth > 0) ok++; else imgs[i].classList.add("broken");
+  }
+  document.documentElement.dataset.thumbnails = ok + "/" + imgs.length;
+});
+</script>
 """
 
 # Polls the version file next to the page; a rebuild in watch mode bumps it and the page reloads.
@@ -98,7 +112,7 @@ def page(campaign, cards, report, errors, translations, findings, live) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<style>{STYLE}</style></head><body>"
             f'<header class="top">{"".join(head)}</header><main>{"".join(parts)}</main>'
-            f"{script}</body></html>\n")
+            f"{CHECK_SCRIPT}{script}</body></html>\n")
 
 
 def _chip(value, label) -> str:
@@ -134,7 +148,7 @@ def _card(unit, info, status, seconds, problems) -> str:
         for n, thumb in enumerate(info["thumbs"], 1):
             height = round(90 * thumb["ratio"])
             out.append(f'<a href="{href}#page={n}" title="page {n}"><img src="{e(thumb["src"])}" '
-                       f'alt="{e(unit.label)}, page {n}" width="90" height="{height}" loading="lazy"></a>')
+                       f'alt="{e(unit.label)}, page {n}" width="90" height="{height}"></a>')
         if info["pages"] > len(info["thumbs"]):
             out.append(f'<span class="muted">+{info["pages"] - len(info["thumbs"])} more pages</span>')
         out.append("</div>")

@@ -87,10 +87,11 @@ class Watcher:
             self.on_report(None)
 
     def _publish(self, report: Report | None, errors: list[Problem] = ()) -> None:
+        version = time.time_ns() // 1_000_000 if self.live else 0  # unique across restarts
         try:
-            write_report(self.campaign, report, list(errors), live=self.live)
-            if self.live:
-                bump_live_version(self.root, time.time_ns() // 1_000_000)
+            write_report(self.campaign, report, list(errors), live=version)
+            if version:
+                bump_live_version(self.root, version)
         except (OSError, PresskitError) as exc:  # the report is a view: it must not stop the watcher
             self.say(f"warning: build report not written: {exc}")
 
