@@ -83,6 +83,7 @@ def format_date(value, lang: str, format: str = "long") -> str:
     return babel_format_date(value, format=format, locale=lang) if value else ""
 
 
+@lru_cache(maxsize=16)  # one QR per campaign URL: segno takes ~0.1 s per code, every output asks again
 def qr_svg(url: str, colour: str = "device-cmyk(0 0 0 1)") -> Markup:
     """An inline SVG QR code (segno) for *url*, scaled by CSS; *colour* may be any CSS colour.
 

@@ -97,6 +97,9 @@ class Watcher:
 
     def warm_up(self) -> None:
         """Load WeasyPrint and the fonts now, so the first edit renders as fast as the later ones."""
+        from .build import import_weasyprint
+
+        import_weasyprint()
         from weasyprint import HTML
 
         from .pdf import font_config
