@@ -138,6 +138,7 @@ def _card(unit, info, status, seconds, problems) -> str:
     out = [f'<article class="unit {e(status.replace(" ", "-"))}" data-target="{e(unit.target)}">',
            f'<header><a href="{href}">{e(unit.label)}</a><span class="tag">{e(unit.lang)}</span>',
            f'<span class="tag">{e(unit.edition)}</span>',
+           f'<span class="tag">for {e(unit.variant)}</span>' if getattr(unit, "variant", "") else "",
            f'<span class="status {e(status.replace(" ", "-"))}">{e(status)}</span></header>',
            f'<p class="meta">{" · ".join(facts) or "not built yet"}</p>']
     if problems:
