@@ -39,6 +39,8 @@ h3 { font-size: 15px; margin: 18px 0 8px; color: var(--muted); text-transform: u
 .thumbs img { display: block; width: 90px; height: auto; border: 1px solid var(--line);
               box-shadow: 0 1px 2px #0002; background: #fff; }
 .thumbs img.broken { width: 90px; height: 127px; background: var(--tint); }
+.copies { margin: 14px 0 0; } .copies summary { cursor: pointer; color: var(--muted); font-weight: 600; }
+.copies table { margin-top: 8px; }
 .docx { background: var(--tint); border-radius: 6px; padding: 10px 12px; font-size: 13px; }
 .docx ol { margin: 4px 0 0; padding-left: 20px; }
 table { border-collapse: collapse; font-size: 14px; }
@@ -101,9 +103,13 @@ def page(campaign, cards, report, errors, translations, findings, live) -> str:
         parts.append("</ul></div>")
     parts.append("<h2>Outputs</h2>")
     for output, group in groupby(cards, key=lambda c: c[0].output):
+        group = list(group)
+        copies = [c for c in group if getattr(c[0], "variant", "")]
         parts.append(f'<h3 id="output-{e(output)}">{e(output)}</h3><div class="units">')
-        parts += [_card(*card) for card in group]
+        parts += [_card(*card) for card in group if card not in copies]
         parts.append("</div>")
+        if copies:  # per-recipient copies share the general copy's text: one compact row each
+            parts += _copies(copies)
     parts += _translations(translations, campaign)
     parts += _preflight(findings)
     script = LIVE_SCRIPT % (live, STATE_DIR, LIVE_FILE) if live else ""
@@ -159,6 +165,26 @@ def _card(unit, info, status, seconds, problems) -> str:
                    f'{f"<ol>{heads}</ol>" if heads else ""}</div>')
     out.append("</article>")
     return "".join(out)
+
+
+def _size(info) -> str:
+    if not info:
+        return "—"
+    words = f"{info['words']} words · " if "words" in info else ""
+    return words + human_size(info["size"])
+
+
+def _copies(copies) -> list[str]:
+    out = [f'<details class="copies"{" open" if len(copies) <= 6 else ""}><summary>{len(copies)} recipient copies</summary><table>'
+           "<tr><th>file</th><th>recipient</th><th>language</th><th>size</th><th>built in</th><th>status</th></tr>"]
+    for unit, info, status, seconds, problems in copies:
+        cls = e(status.replace(" ", "-"))
+        out.append(f'<tr data-target="{e(unit.target)}"><td><a href="{_href(unit.target)}">{e(unit.label)}</a></td>'
+                   f"<td>{e(unit.variant)}</td><td>{e(unit.lang)}</td>"
+                   f'<td class="n">{_size(info)}</td>'
+                   f'<td class="n">{f"{seconds:.2f} s" if seconds is not None else "—"}</td>'
+                   f'<td class="status {cls}">{e(status)}{"".join(f"<br>{e(p)}" for p in problems)}</td></tr>')
+    return out + ["</table></details>"]
 
 
 def _translations(rows, campaign) -> list[str]:
