@@ -164,7 +164,8 @@ def watch(obj: Context, root, draft, jobs, port, no_serve):
     """Rebuild whatever an edit to content, templates or translations touches; serve a live report."""
     from .watch import Watcher, report_url, serve
 
-    watcher = Watcher(root, draft=draft, jobs=jobs, say=lambda line: echo(obj, line, err=line.startswith("error")))
+    watcher = Watcher(root, draft=draft, jobs=jobs,
+                      say=lambda line: echo(obj, line, err=line.startswith("error")))
     if not no_serve:
         server = serve(watcher.root, port)
         watcher.live = True

@@ -1,4 +1,4 @@
-"""The build report build/index.html: every output with page thumbnails, build times, translations, preflight."""
+"""The build report build/index.html: every output with page thumbnails, times, translations, preflight."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def render_thumbnails(pdf_path: Path, folder: Path) -> dict:
 
 
 def docx_summary(path: Path) -> dict:
-    """Words and headings of a DOCX (read from its XML; a DOCX has no pages until a word processor lays it out)."""
+    """Words and headings of a DOCX, from its XML (it has no pages until a word processor lays it out)."""
     import zipfile
 
     try:

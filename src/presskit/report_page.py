@@ -18,7 +18,8 @@ header.top p { margin: 4px 0 0; opacity: .9; }
 .live { float: right; font-size: 13px; padding: 2px 10px; border: 1px solid #fff8; border-radius: 12px; }
 main { padding: 8px 32px 48px; max-width: 1400px; }
 h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--carmine); }
-h3 { font-size: 15px; margin: 18px 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .06em; }
+h3 { font-size: 15px; margin: 18px 0 8px; color: var(--muted); text-transform: uppercase;
+     letter-spacing: .06em; }
 .summary { display: flex; gap: 12px; flex-wrap: wrap; margin: 16px 0; }
 .chip { background: var(--tint); border-radius: 6px; padding: 8px 14px; }
 .chip b { font-size: 20px; display: block; }
@@ -175,15 +176,19 @@ def _size(info) -> str:
 
 
 def _copies(copies) -> list[str]:
-    out = [f'<details class="copies"{" open" if len(copies) <= 6 else ""}><summary>{len(copies)} recipient copies</summary><table>'
-           "<tr><th>file</th><th>recipient</th><th>language</th><th>size</th><th>built in</th><th>status</th></tr>"]
+    opened = " open" if len(copies) <= 6 else ""  # a long list stays folded
+    out = [f'<details class="copies"{opened}><summary>{len(copies)} recipient copies</summary><table>'
+           "<tr><th>file</th><th>recipient</th><th>language</th><th>size</th><th>built in</th>"
+           "<th>status</th></tr>"]
     for unit, info, status, seconds, problems in copies:
         cls = e(status.replace(" ", "-"))
-        out.append(f'<tr data-target="{e(unit.target)}"><td><a href="{_href(unit.target)}">{e(unit.label)}</a></td>'
+        out.append(f'<tr data-target="{e(unit.target)}">'
+                   f'<td><a href="{_href(unit.target)}">{e(unit.label)}</a></td>'
                    f"<td>{e(unit.variant)}</td><td>{e(unit.lang)}</td>"
                    f'<td class="n">{_size(info)}</td>'
                    f'<td class="n">{f"{seconds:.2f} s" if seconds is not None else "—"}</td>'
-                   f'<td class="status {cls}">{e(status)}{"".join(f"<br>{e(p)}" for p in problems)}</td></tr>')
+                   f'<td class="status {cls}">{e(status)}'
+                   f'{"".join(f"<br>{e(p)}" for p in problems)}</td></tr>')
     return out + ["</table></details>"]
 
 
