@@ -128,3 +128,19 @@ def test_served_live_report(built, tmp_path):
 def test_quiet_build_prints_nothing(built):
     proc = run("--quiet", "build", "--root", built, check=True)
     assert proc.stdout == "" and proc.stderr == ""
+
+
+def test_report_shows_preflight_after_check(tmp_path, built):
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    page = root / "build" / "index.html"
+    assert "Not preflighted in their current state" in page.read_text(encoding="utf-8")
+    proc = run("check", "--root", root)
+    dom = lxml.html.document_fromstring(page.read_text(encoding="utf-8"))
+    pdfs = [u.target for u in plan(load_config(root)) if u.target.endswith(".pdf")]
+    for target in pdfs:
+        tags = dom.xpath(f"//*[@data-target='{target}']//span[contains(@class, 'tag')]/text()")
+        assert [t for t in tags if t.startswith("preflight")], target
+    if proc.returncode == 0:  # the default project passes: every PDF says so
+        assert f"{len(pdfs)} of {len(pdfs)} PDF files passed preflight." in page.read_text(encoding="utf-8")
+    assert "Not preflighted" not in page.read_text(encoding="utf-8")

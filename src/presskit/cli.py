@@ -133,6 +133,9 @@ def check(obj: Context, root, strict):
     from .preflight import preflight_project
 
     findings, checked = preflight_project(campaign)
+    from .report import write_report
+
+    write_report(campaign)  # the build report shows these findings next to each file
     if findings:
         echo(obj, f"presskit: preflight found {len(findings)} problem(s) in {checked} PDF(s)", err=True)
         raise PresskitError([f.problem() for f in findings])

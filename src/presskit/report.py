@@ -18,7 +18,6 @@ REPORT_FILE = "index.html"
 CACHE_FILE = "report.json"  # under build/.presskit/: what the report learnt about each file, by digest
 THUMBS_DIR = "thumbs"  # under build/.presskit/: one folder of PNGs per PDF digest
 LIVE_FILE = "live.json"  # under build/.presskit/: the version a served report polls to reload itself
-FINDINGS_FILE = "preflight.json"  # under build/.presskit/: preflight findings per target (save_findings)
 THUMB_WIDTH_PX = 240  # rendered width; shown at half that so thumbnails stay sharp on dense screens
 MAX_THUMBS = 160  # a long brochure still gets a readable page; the file itself has every page
 
@@ -62,7 +61,8 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: list[
     # Translation status needs the catalogs parsed: refresh it when this run rendered something (an
     # edit to content or a catalog always rebuilds), never on a no-op, which must stay cheap.
     translations = translation_rows(campaign, cache, refresh=report is None or bool(report.results))
-    html = render_page(campaign, cards, report, list(errors), translations, load_findings(root), live)
+    findings = preflight_findings(root, files)
+    html = render_page(campaign, cards, report, list(errors), translations, findings, live)
     target = root / BUILD_DIR / REPORT_FILE
     data = html.encode()
     if not target.is_file() or target.read_bytes() != data:
@@ -218,22 +218,26 @@ def _tree_signature(root: Path, folders) -> str:
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
 
 
-# ---- preflight findings (written by `presskit check`) ---------------------------------------------
+# ---- preflight findings (recorded by `presskit check`) -------------------------------------------
 
-def save_findings(root: Path, findings: dict[str, list[Problem]]) -> None:
-    """Record preflight findings per target file, for the report (presskit check calls this)."""
-    data = {t: [{"file": p.file, "line": p.line, "message": p.message, "fix": p.fix} for p in ps]
-            for t, ps in findings.items()}
-    atomic_write(state_dir(root) / FINDINGS_FILE, json.dumps(data, indent=1, sort_keys=True).encode())
+def preflight_findings(root: Path, files: dict) -> dict[str, list[Problem] | None]:
+    """Preflight findings per PDF from check's cache, when it checked the file as it is now.
 
+    None for a file preflight has not seen in its current state (built since the last check).
+    """
+    from .preflight import CACHE_FILE, Finding
 
-def load_findings(root: Path) -> dict[str, list[Problem]] | None:
-    """The last recorded preflight findings per target, or None when preflight has not run."""
     try:
-        data = json.loads((state_dir(root) / FINDINGS_FILE).read_text())
+        cache = json.loads((root / CACHE_FILE).read_text())
     except (FileNotFoundError, ValueError):
-        return None
-    return {t: [Problem(**p) for p in ps] for t, ps in data.items()}
+        cache = {}
+    out: dict[str, list[Problem] | None] = {}
+    for target, info in files.items():
+        if target.endswith(".pdf"):
+            entry = cache.get(target)
+            fresh = entry and entry.get("digest") == info["digest"]
+            out[target] = [Finding(**f).problem() for f in entry["findings"]] if fresh else None
+    return out
 
 
 def bump_live_version(root: Path, version: int) -> None:

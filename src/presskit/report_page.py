@@ -107,7 +107,7 @@ def page(campaign, cards, report, errors, translations, findings, live) -> str:
         group = list(group)
         copies = [c for c in group if getattr(c[0], "variant", "")]
         parts.append(f'<h3 id="output-{e(output)}">{e(output)}</h3><div class="units">')
-        parts += [_card(*card) for card in group if card not in copies]
+        parts += [_card(*card, found=findings.get(card[0].target)) for card in group if card not in copies]
         parts.append("</div>")
         if copies:  # per-recipient copies share the general copy's text: one compact row each
             parts += _copies(copies)
@@ -131,7 +131,15 @@ def _href(target: str) -> str:
     return e(target.removeprefix(BUILD_DIR + "/"))
 
 
-def _card(unit, info, status, seconds, problems) -> str:
+def _preflight_tag(found) -> str:
+    if found is None:
+        return ""
+    if not found:
+        return '<span class="tag ok">preflight passed</span>'
+    return f'<span class="tag bad">preflight: {len(found)} finding{"s" if len(found) > 1 else ""}</span>'
+
+
+def _card(unit, info, status, seconds, problems, found=None) -> str:
     href = _href(unit.target)
     facts = []
     if info:
@@ -146,6 +154,7 @@ def _card(unit, info, status, seconds, problems) -> str:
            f'<header><a href="{href}">{e(unit.label)}</a><span class="tag">{e(unit.lang)}</span>',
            f'<span class="tag">{e(unit.edition)}</span>',
            f'<span class="tag">for {e(unit.variant)}</span>' if getattr(unit, "variant", "") else "",
+           _preflight_tag(found),
            f'<span class="status {e(status.replace(" ", "-"))}">{e(status)}</span></header>',
            f'<p class="meta">{" · ".join(facts) or "not built yet"}</p>']
     if problems:
@@ -219,12 +228,19 @@ def _translations(rows, campaign) -> list[str]:
 
 def _preflight(findings) -> list[str]:
     out = ["<h2>Preflight</h2>"]
-    if findings is None:
-        return out + ['<p class="muted">Preflight has not run on these files yet: '
-                      "<code>presskit check</code>.</p>"]
-    problems = [(t, p) for t, ps in sorted(findings.items()) for p in ps]
-    if not problems:
-        return out + [f'<p class="ok">All {len(findings)} files passed preflight.</p>']
-    out.append("<table><tr><th>file</th><th>finding</th></tr>")
-    out += [f"<tr><td>{e(t)}</td><td>{e(p)}</td></tr>" for t, p in problems]
-    return out + ["</table>"]
+    if not findings:
+        return out + ['<p class="muted">No PDF built yet.</p>']
+    unchecked = sorted(t for t, ps in findings.items() if ps is None)
+    problems = [(t, p) for t, ps in sorted(findings.items()) if ps for p in ps]
+    passed = sum(1 for ps in findings.values() if ps == [])
+    if passed:
+        out.append(f'<p class="ok">{passed} of {len(findings)} PDF files passed preflight.</p>')
+    if problems:
+        out.append("<table><tr><th>file</th><th>finding</th></tr>")
+        out += [f'<tr><td>{e(t)}</td><td class="bad">{e(p)}</td></tr>' for t, p in problems]
+        out.append("</table>")
+    if unchecked:
+        out.append(f'<p class="muted">Not preflighted in their current state ({len(unchecked)}): '
+                   f'{", ".join(e(t) for t in unchecked)} — run <code>presskit check</code> '
+                   "(<code>make</code> does).</p>")
+    return out
