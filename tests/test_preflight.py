@@ -203,3 +203,11 @@ def test_missing_glyph_as_weasyprint_writes_it(tmp_path):
     screen = Expectations(pdfx=False)
     assert [f.what for f in inspect_pdf(path, screen)] == [
         "missing glyph (.notdef) in font HUQPOW+Noto-Serif: a character the font does not have"]
+
+
+def test_draft_builds_are_flagged_not_for_print(project):
+    run("build", "brochure", "--draft", "--root", project, check=True)
+    proc = run("check", "--root", project)
+    assert proc.returncode == 0, proc.stderr
+    assert ("warning: build/brochure/brochure-lv.pdf: built with --draft (DRAFT mark on every page) — "
+            "not for print; build without --draft before sending it") in proc.stderr.splitlines()

@@ -130,9 +130,12 @@ def check(obj: Context, root, strict):
 
     for out in campaign.outputs.values():
         load_document(campaign.root / "content" / out.document, campaign.root)
-    from .preflight import preflight_project
+    from .preflight import draft_targets, preflight_project
 
     findings, checked = preflight_project(campaign)
+    for target in sorted(draft_targets(campaign.root)):
+        echo(obj, f"warning: {target}: built with --draft (DRAFT mark on every page) — not for print; "
+                  "build without --draft before sending it", err=True)
     from .report import write_report
 
     write_report(campaign)  # the build report shows these findings next to each file

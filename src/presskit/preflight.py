@@ -43,6 +43,7 @@ class Expectations:
     fonts: tuple[str, ...] = ("Noto Serif", "Noto Sans")
     safety_mm: float = 5.0
     min_ppi: float = 300.0
+    draft: bool = False  # built with --draft: the DRAFT mark may cross the safety margin
 
     def key(self) -> str:
         """Digest of the rules (settings and this module's code): a change drops cached results."""
@@ -51,11 +52,18 @@ class Expectations:
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
-def expectations_for(campaign, unit) -> Expectations:
+def expectations_for(campaign, unit, draft: bool = False) -> Expectations:
     """The rules for one built unit, from the campaign's print settings and the output's kind."""
     out = campaign.outputs[unit.output]
     return Expectations(pdfx=unit.edition == "print", booklet=out.booklet and unit.edition == "print",
-                        bleed_mm=campaign.print.bleed_mm, fonts=tuple(campaign.print.fonts))
+                        bleed_mm=campaign.print.bleed_mm, fonts=tuple(campaign.print.fonts), draft=draft)
+
+
+def draft_targets(root: Path) -> set[str]:
+    """Targets whose last build was a draft (from the build state), which are not for print."""
+    from .build import State
+
+    return {target for target, entry in State(root).units.items() if entry.get("draft")}
 
 
 def preflight_project(campaign) -> tuple[list[Finding], int]:
@@ -69,12 +77,13 @@ def preflight_project(campaign) -> tuple[list[Finding], int]:
     except (FileNotFoundError, ValueError):
         cache = {}
     findings, checked, changed = [], 0, False
+    drafts = draft_targets(root)
     for unit in plan(campaign):
         path = root / unit.target
         if not unit.target.endswith(".pdf") or not path.is_file():
             continue
         checked += 1
-        expect = expectations_for(campaign, unit)
+        expect = expectations_for(campaign, unit, draft=unit.target in drafts)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         entry = cache.get(unit.target)
         if not (entry and entry["digest"] == digest and entry["rules"] == expect.key()):
@@ -107,7 +116,7 @@ def inspect_pdf(path: Path, expect: Expectations, name: str | None = None) -> li
             if expect.pdfx:
                 issues += check_boxes(page, expect)
             findings += [Finding(name, number, what, fix) for what, fix in dict.fromkeys(issues)]
-    if expect.pdfx:
+    if expect.pdfx and not expect.draft:
         findings += check_safety(path, name, expect)
     return sorted(findings, key=lambda f: (f.page or 0))
 
