@@ -150,12 +150,46 @@ def i18n():
     """Translation catalogs (gettext PO files)."""
 
 
-@i18n.command("status")
+lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="LANG",
+                           help="Only this language (repeatable; default: every target language).")
+
+
+@i18n.command("update")
+@lang_option
 @root_option
 @click.pass_obj
-def i18n_status(obj: Context, root):
-    """Show translated, fuzzy and untranslated segments per language."""
-    echo(obj, "presskit: translation workflow not configured yet")
+def i18n_update(obj: Context, langs, root):
+    """Extract segments into content/translations/<lang>.po, keeping existing translations."""
+    from .i18n_catalogs import target_languages, update_catalog
+
+    campaign = load(root, False, obj)
+    for lang in target_languages(campaign, langs):
+        r = update_catalog(campaign, lang)
+        verb = "updated" if r.written else "unchanged"
+        echo(obj, f"  {verb} {r.path}: {r.messages} messages, {r.new} new, {r.fuzzy} fuzzy, "
+                  f"{r.obsolete} obsolete")
+
+
+@i18n.command("status")
+@lang_option
+@root_option
+@click.option("--strict", is_flag=True, help="Exit 1 when any translation is fuzzy or missing.")
+@click.pass_obj
+def i18n_status(obj: Context, langs, root, strict):
+    """Show translated, fuzzy and untranslated segments per language and document."""
+    from rich.console import Console
+
+    from .i18n_catalogs import status, status_table, target_languages
+
+    campaign = load(root, False, obj)
+    rows = status(campaign, target_languages(campaign, langs))
+    if not obj.quiet:
+        Console(width=120).print(status_table(rows))
+    incomplete = sorted({r.lang for r in rows if not r.complete})
+    if incomplete and strict:
+        raise PresskitError(f"translations incomplete for: {', '.join(incomplete)} "
+                            "— translate the fuzzy and untranslated segments (presskit i18n update "
+                            "adds missing entries)")
 
 
 @cli.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,11 +11,23 @@ from .content import Document, Segment
 from .errors import Problem, TranslationError, relpath
 
 TRANSLATIONS_DIR = Path("content") / "translations"
+CAMPAIGN_FILE = "content/campaign.yaml"
+# campaign.yaml fields printed on outputs: translated like front matter.
+CAMPAIGN_FIELDS = ("title", "subtitle", "organisation")
+# The locale whose conventions (dates, numbers) a language's outputs follow, where the bare
+# language code would pick a regional default a diplomatic text should not use (en → US).
+FORMAT_LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN", "es": "es_ES", "fr": "fr_FR", "ru": "ru_RU",
+                  "ar": "ar", "lv": "lv_LV"}
 
 
 def catalog_path(root: Path, lang: str) -> Path:
     """Where the PO catalog of *lang* lives."""
     return root / TRANSLATIONS_DIR / f"{lang}.po"
+
+
+def format_locale(lang: str) -> str:
+    """The Babel locale used for dates and numbers in *lang*."""
+    return FORMAT_LOCALES.get(lang, lang)
 
 
 @dataclass
@@ -25,27 +39,68 @@ class Localizer:
     catalog_name: str = ""
     missing: list[Problem] = field(default_factory=list)
     draft: bool = False
+    used: set[str] = field(default_factory=set)  # msgids this output asked for
 
     def translate(self, segment: Segment, source_name: str = "") -> str:
         """The translation of a segment; the source text (recorded as a problem) when there is none."""
+        self.used.add(segment.text)
         found = self.messages.get(segment.text)
         if found and found[0] and not found[1]:
             return found[0]
-        state = "stale (fuzzy)" if found and found[1] else "untranslated"
-        self.missing.append(Problem(self.catalog_name, found[2] if found else None,
-                                    f"{state} segment from {source_name}:{segment.line}: "
-                                    f"“{_short(segment.text)}”",
-                                    "translate it (presskit i18n update adds missing entries)"))
+        self._record(segment.text, found, f"{source_name}:{segment.line}" if segment.line else source_name)
         return segment.text
 
     def gettext(self, text: str) -> str:
-        """Template strings: the translation, or the source string when missing."""
+        """Template strings: the translation, or the source string (recorded as missing)."""
+        if not self.catalog_name:
+            return text
+        self.used.add(text)
         found = self.messages.get(text)
-        return found[0] if found and found[0] and not found[1] else text
+        if found and found[0] and not found[1]:
+            return found[0]
+        self._record(text, found, "the templates")
+        return text
+
+    def _record(self, text: str, found, origin: str) -> None:
+        if any(p.message.endswith(f"“{_short(text)}”") for p in self.missing):
+            return  # a string used twice is reported once
+        if found is None:
+            state, line, fix = "not in the catalog", None, "run presskit i18n update, then translate it"
+        elif found[1]:
+            state, line, fix = "stale (fuzzy)", found[2], "check the translation against the new source, then clear the fuzzy flag"
+        else:
+            state, line, fix = "untranslated", found[2], "translate it"
+        self.missing.append(Problem(self.catalog_name, line,
+                                    f"{state} segment from {origin}: “{_short(text)}”", fix))
 
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_catalog(path: Path, root: Path, lang: str):
+    """Parse a PO file with Babel; a broken file raises a TranslationError naming file and line."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    name = relpath(path, root)
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TranslationError(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                       "save the catalog as UTF-8")) from None
+    try:
+        return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
+    except PoFileError as exc:
+        # Babel counts lines from 0 and appends "on N" to its message.
+        text = str(exc).rsplit(" on ", 1)[0]
+        raise TranslationError(Problem(name, exc.lineno + 1, f"broken PO file: {text}",
+                                       "fix the entry (msgid/msgstr lines with quoted text) "
+                                       "or restore it and run presskit i18n update")) from None
+    except ValueError as exc:
+        raise TranslationError(Problem(name, None, f"broken PO file: {exc}",
+                                       "fix the header entry (msgid \"\")")) from None
 
 
 def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
@@ -56,14 +111,7 @@ def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
     name = relpath(path, root)
     if not path.is_file():
         return Localizer(lang, catalog_name=name)
-    from babel.messages.pofile import PoFileError, read_po
-
-    try:
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, abort_invalid=True)
-    except (PoFileError, ValueError, UnicodeDecodeError) as exc:
-        raise TranslationError(Problem(name, getattr(exc, "lineno", None), f"broken PO file: {exc}",
-                                       "fix the entry or regenerate with presskit i18n update")) from None
+    catalog = read_catalog(path, root, lang)
     messages = {m.id: (m.string, m.fuzzy, m.lineno) for m in catalog if m.id and isinstance(m.id, str)}
     return Localizer(lang, messages, name)
 
@@ -72,4 +120,61 @@ def localize(document: Document, localizer: Localizer) -> Document:
     """The document in the localizer's language (identity for the source language)."""
     if not localizer.catalog_name:
         return document
-    return document.localized(lambda seg: localizer.translate(seg, document.name))
+    lines = segment_lines(document)
+
+    def translate(seg: Segment) -> str:
+        seg = dataclasses.replace(seg, line=lines.get((seg.line, seg.text), seg.line))
+        return localizer.translate(seg, document.name)
+
+    return document.localized(translate)
+
+
+def segment_lines(document: Document) -> dict[tuple[int, str], int]:
+    """(block line, text) → the source line where that list item, quote line or table cell starts.
+
+    The content model keeps one line per block; translators and error messages need the item's own.
+    """
+    try:
+        source = document.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    except OSError:
+        return {}
+    found = {}
+    for block in document.blocks:
+        cursor = block.line - 1
+        for text in block.items:
+            probe = text.strip()[:24]
+            for i in range(cursor, min(len(source), cursor + 200)):
+                if probe and probe in source[i]:
+                    found[(block.line, text)], cursor = i + 1, i  # cells of a table row share a line
+                    break
+    return found
+
+
+def campaign_segments(campaign) -> list[Segment]:
+    """The campaign.yaml fields printed on outputs, as translation segments."""
+    return [Segment(getattr(campaign, key), campaign.line_of(key) or 0, f"campaign:{key}")
+            for key in CAMPAIGN_FIELDS if getattr(campaign, key)]
+
+
+def localize_campaign(campaign, localizer: Localizer):
+    """A copy of the campaign whose printed fields are in the localizer's language."""
+    if not localizer.catalog_name:
+        return campaign
+    changes = {seg.context.split(":")[1]: localizer.translate(seg, CAMPAIGN_FILE)
+               for seg in campaign_segments(campaign)}
+    return dataclasses.replace(campaign, **changes)
+
+
+# A draft is unmistakable on every page: a fixed element repeats on each page in WeasyPrint.
+DRAFT_MARK = """<style>
+.presskit-draft { position: fixed; top: 92mm; left: 0; right: 0; text-align: center;
+  transform: rotate(-30deg); font: 700 96pt "Noto Sans", sans-serif; letter-spacing: 12pt;
+  color: device-cmyk(0 0.85 0.60 0.38); opacity: 0.22; z-index: 1000; pointer-events: none; }
+</style><div class="presskit-draft" aria-hidden="true">DRAFT</div>"""
+
+
+def mark_draft(html: str) -> str:
+    """The HTML with a large DRAFT mark on every page (inserted right after <body …>)."""
+    start = html.find("<body")
+    end = html.find(">", start) + 1 if start >= 0 else 0
+    return html[:end] + DRAFT_MARK + html[end:]

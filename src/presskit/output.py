@@ -9,7 +9,7 @@ from .build import Unit, atomic_write
 from .config import Campaign
 from .content import load_document
 from .errors import Problem, TranslationError
-from .i18n import load_localizer, localize
+from .i18n import load_localizer, localize, localize_campaign, mark_draft
 from .render import Page, main_template, make_environment, render_html, template_files
 
 
@@ -26,19 +26,21 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
     source = load_document(root / "content" / out.document, root)
     localizer = load_localizer(root, unit.lang, campaign.source_language)
     document = localize(source, localizer)
-    if localizer.missing and not draft:
-        raise TranslationError(localizer.missing + [Problem(
-            unit.target, None, f"{len(localizer.missing)} segment(s) not translated into {unit.lang}",
-            "translate them, or build with --draft to use the source text with a DRAFT mark")])
     recipient = None
     if unit.variant:
         from .recipients import find_recipient
 
         recipient = find_recipient(root, out.recipients, unit.variant).context()
-    page = Page(campaign, out, unit.lang, unit.edition, document, draft=draft or bool(localizer.missing),
-                recipient=recipient)
+    page = Page(localize_campaign(campaign, localizer), out, unit.lang, unit.edition, document,
+                draft=draft, recipient=recipient)
     env = environment(root)
-    html = render_html(env, page, localizer.gettext)
+    html = render_html(env, page, localizer.gettext)  # template strings are looked up here
+    if localizer.missing and not draft:
+        raise TranslationError(localizer.missing + [Problem(
+            unit.target, None, f"{len(localizer.missing)} segment(s) not translated into {unit.lang}",
+            "translate them, or build with --draft to use the source text with a DRAFT mark")])
+    if draft and out.format == "pdf":
+        html = mark_draft(html)
     inputs = {_rel(f, root) for f in template_files(env, main_template(out))}
     target = root / unit.target
     if out.format == "docx":

@@ -80,7 +80,9 @@ def format_date(value, lang: str, format: str = "long") -> str:
     """A date in the language's own format (Babel)."""
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format=format, locale=lang) if value else ""
+    from .i18n import format_locale
+
+    return babel_format_date(value, format=format, locale=format_locale(lang)) if value else ""
 
 
 @lru_cache(maxsize=16)  # one QR per campaign URL: segno takes ~0.1 s per code, every output asks again

@@ -1,0 +1,211 @@
+"""Extract translation segments into gettext PO catalogs (Babel) and report how complete they are."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from .config import Campaign
+from .content import load_document, translatable_meta
+from .errors import Problem, UsageError, relpath
+from .i18n import CAMPAIGN_FILE, campaign_segments, catalog_path, read_catalog, segment_lines
+
+TEMPLATE_KEYWORDS = {"t": None, "_": None}  # the gettext names templates receive (render.render_html)
+
+
+def target_languages(campaign: Campaign, wanted: list[str] | tuple = ()) -> list[str]:
+    """The languages that get a catalog: every campaign language but the source (or those asked for)."""
+    langs = [lang for lang in campaign.languages if lang != campaign.source_language]
+    for lang in wanted:
+        if lang == campaign.source_language:
+            raise UsageError(Problem(None, None, f"'{lang}' is the source language: it has no catalog",
+                                     f"choose from: {', '.join(langs)}"))
+        if lang not in langs:
+            raise UsageError(Problem(None, None, f"unknown language '{lang}'",
+                                     f"choose from: {', '.join(langs)} (or add it to 'languages' "
+                                     f"in {CAMPAIGN_FILE})"))
+    return [lang for lang in langs if not wanted or lang in wanted]
+
+
+def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
+    """The t()/_() strings of an output's templates: (file, line, text), via Jinja's Babel extractor."""
+    from babel.messages.extract import extract
+    from jinja2.ext import babel_extract
+
+    from .render import make_environment, template_files
+
+    env = make_environment(root)
+    found = []
+    for filename in sorted(template_files(env, f"{template}/{template}.html.j2")):
+        if not filename.endswith(".j2"):
+            continue  # included CSS holds no strings
+        with open(filename, "rb") as fh:
+            for line, text, _comments, _ctx in extract(
+                    babel_extract, fh, keywords=TEMPLATE_KEYWORDS,
+                    options={"trim_blocks": "true", "lstrip_blocks": "true"}):
+                if isinstance(text, str) and text:
+                    found.append((relpath(filename, root), line, text))
+    return found
+
+
+def extract_template(campaign: Campaign, lang: str) -> Catalog:
+    """The messages a language needs: segments of every output built in it, its templates, campaign fields."""
+    root = campaign.root
+    template = Catalog(locale=lang, project=campaign.title, fuzzy=False)
+    for seg in campaign_segments(campaign):
+        template.add(seg.text, locations=[(CAMPAIGN_FILE, seg.line)], auto_comments=[seg.context])
+    for out in campaign.outputs.values():
+        if lang not in out.languages:
+            continue
+        document = load_document(root / "content" / out.document, root)
+        lines = segment_lines(document)
+        for seg, kind in zip(document.segments(), segment_kinds(document)):
+            _add(template, seg.text, (document.name, lines.get((seg.line, seg.text), seg.line)), kind)
+        for file, line, text in template_strings(root, out.template):
+            _add(template, text, (file, line), "template")
+    return template
+
+
+KIND_NAMES = {"heading": "heading", "paragraph": "paragraph", "list": "list item", "quote": "quotation",
+              "footnote": "footnote", "table": "table cell"}
+
+
+def segment_kinds(document) -> list[str]:
+    """What each segment of document.segments() is, for the translator (PO extracted comment)."""
+    kinds = [f"front matter: {k}" for k, v in document.meta.items() if translatable_meta(k, v)]
+    for block in document.blocks:
+        kinds.extend(KIND_NAMES.get(block.kind, block.kind) for t in block.items if t.strip())
+    return kinds
+
+
+def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str) -> None:
+    existing = catalog.get(text)
+    if existing is None:
+        catalog.add(text, locations=[location], auto_comments=[comment])
+    elif location not in existing.locations:
+        existing.locations.append(location)
+
+
+def new_catalog(campaign: Campaign, lang: str) -> Catalog:
+    """An empty catalog for *lang* with a header that says what it is and how it is maintained."""
+    from babel import Locale
+
+    name = Locale.parse(lang).english_name
+    header = (f"# {name} translation of “{campaign.title}”.\n"
+              "# Maintained with `presskit i18n update`: edit msgstr entries only.\n"
+              "# A fuzzy entry has a changed source (#| msgid shows the old one);\n"
+              "# it is not used until its fuzzy flag is removed.\n#")
+    return Catalog(locale=lang, header_comment=header, project=campaign.title,
+                   version=str(campaign.date or ""),
+                   copyright_holder=campaign.organisation, msgid_bugs_address="",
+                   last_translator="", language_team=name, fuzzy=False)
+
+
+@dataclass
+class UpdateResult:
+    """What `i18n update` changed in one catalog."""
+
+    lang: str
+    path: str
+    messages: int
+    new: int
+    fuzzy: int
+    obsolete: int
+    written: bool
+
+
+def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
+    """Merge the current source segments into content/translations/<lang>.po, keeping translations.
+
+    Babel's Catalog.update does the merge: a changed segment is matched to its old entry by
+    similarity and becomes fuzzy with the old source as `#| msgid`; a removed one becomes obsolete.
+    """
+    from .build import atomic_write
+
+    root = campaign.root
+    path = catalog_path(root, lang)
+    template = extract_template(campaign, lang)
+    if path.is_file():
+        catalog = read_catalog(path, root, lang)
+        before = {m.id for m in catalog if m.id}
+        was_obsolete = set(catalog.obsolete)
+        template.creation_date = catalog.creation_date  # unchanged source → byte-identical file
+        catalog.update(template, update_creation_date=True)
+    else:
+        catalog = new_catalog(campaign, lang)
+        before, was_obsolete = set(), set()
+        catalog.update(template)
+    fuzzy_new = sum(1 for m in catalog if m.id and m.fuzzy and m.previous_id and m.id not in before)
+    new = sum(1 for m in catalog if m.id and m.id not in before) - fuzzy_new
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, include_previous=True)
+    data = buffer.getvalue()
+    old = path.read_bytes() if path.is_file() else None
+    if data != old:
+        atomic_write(path, data)
+    return UpdateResult(lang, relpath(path, root), sum(1 for m in catalog if m.id), new, fuzzy_new,
+                        len(set(catalog.obsolete) - was_obsolete), data != old)
+
+
+@dataclass
+class StatusRow:
+    """Completeness of one language for one source file."""
+
+    lang: str
+    document: str
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+
+    @property
+    def total(self) -> int:
+        """All segments of the document."""
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def complete(self) -> bool:
+        """True when every segment has a current translation."""
+        return self.fuzzy == 0 and self.untranslated == 0
+
+
+def status(campaign: Campaign, langs: list[str]) -> list[StatusRow]:
+    """Translated / fuzzy / untranslated counts per language and source file, against today's source.
+
+    A segment the catalog does not have yet (source edited, `i18n update` not run) counts as
+    untranslated, so the numbers say what a release build would refuse.
+    """
+    rows = []
+    for lang in langs:
+        template = extract_template(campaign, lang)
+        path = catalog_path(campaign.root, lang)
+        catalog = read_catalog(path, campaign.root, lang) if path.is_file() else Catalog(locale=lang)
+        per_file: dict[str, StatusRow] = {}
+        for message in template:
+            if not message.id:
+                continue
+            entry = catalog.get(message.id)
+            state = ("untranslated" if entry is None or not entry.string
+                     else "fuzzy" if entry.fuzzy else "translated")
+            for file in dict.fromkeys(f for f, _ in message.locations):
+                row = per_file.setdefault(file, StatusRow(lang, file))
+                setattr(row, state, getattr(row, state) + 1)
+        rows.extend(per_file.values())
+    return rows
+
+
+def status_table(rows: list[StatusRow]):
+    """A rich Table of status rows."""
+    from rich.table import Table
+
+    table = Table(title="Translations", title_justify="left")
+    for name, justify in (("language", "left"), ("document", "left"), ("translated", "right"),
+                          ("fuzzy", "right"), ("untranslated", "right"), ("", "left")):
+        table.add_column(name, justify=justify)
+    for row in rows:
+        table.add_row(row.lang, row.document, str(row.translated), str(row.fuzzy),
+                      str(row.untranslated), "complete" if row.complete else "[bold red]incomplete")
+    return table
