@@ -130,8 +130,12 @@ def check(obj: Context, root, strict):
 
     for out in campaign.outputs.values():
         load_document(campaign.root / "content" / out.document, campaign.root)
+    from .i18n_check import check_translations
     from .preflight import draft_targets, preflight_project
 
+    errors, warnings = check_translations(campaign)
+    for warning in warnings:
+        echo(obj, f"warning: {warning}", err=True)
     findings, checked = preflight_project(campaign)
     for target in sorted(draft_targets(campaign.root)):
         echo(obj, f"warning: {target}: built with --draft (DRAFT mark on every page) — not for print; "
@@ -141,7 +145,8 @@ def check(obj: Context, root, strict):
     write_report(campaign)  # the build report shows these findings next to each file
     if findings:
         echo(obj, f"presskit: preflight found {len(findings)} problem(s) in {checked} PDF(s)", err=True)
-        raise PresskitError([f.problem() for f in findings])
+    if errors or findings:
+        raise PresskitError(errors + [f.problem() for f in findings])
     echo(obj, f"presskit: check passed ({checked} PDF(s) preflighted)")
 
 
