@@ -44,6 +44,7 @@ def make_environment(root: Path) -> jinja2.Environment:
     )
     env.filters["date"] = format_date
     env.globals["qr_svg"] = qr_svg
+    env.globals["quotes"] = lambda lang: QUOTES.get(lang.split("_")[0], QUOTES["en"])
     return env
 
 

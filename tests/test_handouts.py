@@ -1,0 +1,196 @@
+"""The translated handouts, read back: pages, text per language, dates, RTL mirroring, CJK fonts, hyphenation."""
+
+import ctypes
+
+import pikepdf
+import pypdfium2
+import pypdfium2.raw as pdfium_raw
+import pytest
+
+from conftest import flat, pdf_pages_text
+
+LANGS = ["lv", "en", "fr", "es", "ru", "ar", "zh"]
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+# The first words of each handout, and the date as Babel writes it in that language.
+TITLES = {"lv": "Latvija ANO Drošības padomē", "en": "Latvia on the UN Security Council",
+          "fr": "La Lettonie au Conseil de sécurité de l’ONU",
+          "es": "Letonia en el Consejo de Seguridad de la ONU", "ru": "Латвия в Совете Безопасности ООН",
+          "ar": "لاتفيا في مجلس الأمن التابع للأمم المتحدة", "zh": "拉脱维亚与联合国安全理事会"}
+DATES = {"lv": "2021. gada 2. jūlijs", "en": "2 July 2021", "fr": "2 juillet 2021",
+         "es": "2 de julio de 2021", "ru": "2 июля 2021 г.", "ar": "2 يوليو 2021", "zh": "2021年7月2日"}
+
+
+def handout(built, lang, edition=""):
+    return built / "build" / "handouts" / f"handout-{lang}{edition}.pdf"
+
+
+def lines(path, page_index):
+    """Text lines of a page: (baseline y, left x, right x, text), from pdfium's character boxes."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        textpage = pdf[page_index].get_textpage()
+        rows: dict[int, list] = {}
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for i in range(textpage.count_chars()):
+            char = textpage.get_text_range(i, 1)
+            if not char.strip():
+                continue
+            left, _bottom, right, _top = textpage.get_charbox(i)
+            pdfium_raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
+            rows.setdefault(round(y.value), []).append((left, right, char))  # one baseline, one line
+        return [(y, min(c[0] for c in row), max(c[1] for c in row), "".join(c[2] for c in row))
+                for y, row in sorted(rows.items(), reverse=True)]
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_two_a4_pages_with_title_date_and_source(built, lang):
+    for edition in ("", "-screen"):
+        path = handout(built, lang, edition)
+        with pikepdf.open(path) as pdf:
+            assert len(pdf.pages) == 2
+            trim = [float(v) for v in pdf.pages[0].trimbox]
+            assert trim[2] - trim[0] == pytest.approx(A4[0], abs=0.5)
+            assert trim[3] - trim[1] == pytest.approx(A4[1], abs=0.5)
+        front, back = (flat(p) for p in pdf_pages_text(path))
+        assert TITLES[lang] in front
+        assert DATES[lang] in front and DATES[lang] in back
+        assert "mfa.gov.lv" in back
+
+
+def test_print_edition_has_bleed_screen_edition_has_none(built):
+    with pikepdf.open(handout(built, "fr")) as pdf:
+        media, trim = pdf.pages[0].mediabox, pdf.pages[0].trimbox
+        assert float(trim[0]) - float(media[0]) == pytest.approx(3 * MM, abs=0.1)
+    with pikepdf.open(handout(built, "fr", "-screen")) as pdf:
+        assert [float(v) for v in pdf.pages[0].mediabox] == pytest.approx([0, 0, *A4], abs=0.5)
+
+
+def test_languages_are_declared(built):
+    for lang in LANGS:
+        with pikepdf.open(handout(built, lang, "-screen")) as pdf:
+            assert str(pdf.Root.Lang) == lang
+
+
+def test_translated_organisation_and_key_messages(built):
+    en = " ".join(flat(p) for p in pdf_pages_text(handout(built, "en")))
+    assert "Ministry of Foreign Affairs of the Republic of Latvia" in en
+    assert "Since 2016, Latvia has taken part in UN peacekeeping through the mission in Mali (MINUSMA)." in en
+    assert "Ārlietu" not in en  # nothing Latvian left but the source URL
+    fr = " ".join(flat(p) for p in pdf_pages_text(handout(built, "fr")))
+    assert "Ministère des Affaires étrangères de la République de Lettonie" in fr
+    assert "Texte source en letton :" in fr  # no-break space before the colon (flat() folds it)
+
+
+def test_arabic_text_is_extracted_in_logical_order(built):
+    front, back = (flat(p) for p in pdf_pages_text(handout(built, "ar")))
+    assert "الهدف الأسمى من العضوية هو صون بيئة دولية مواتية لأمن لاتفيا وتعزيزها." in front
+    assert ("ستتمكن لاتفيا، بصفتها عضوا في مجلس الأمن التابع للأمم المتحدة، من الدفاع على أعلى "
+            "مستوى عن نظام دولي") in back
+
+
+def paragraph_lines(built, lang, page_index):
+    """Lines of the back page's two body paragraphs (their translations read from the catalog)."""
+    from babel.messages.pofile import read_po
+
+    sources = [p for p in (built / "content" / "handout.md").read_text().split("\n\n")
+               if p.startswith(("Esot ANO", "Kā moderna"))]
+    if lang == "lv":
+        texts = sources
+    else:
+        with open(built / "content" / "translations" / f"{lang}.po", "rb") as fh:
+            catalog = read_po(fh)
+        texts = [catalog[s.strip()].string for s in sources]
+    squeezed = "".join("".join(t.split()) for t in texts)
+    return [ln for ln in lines(handout(built, lang), page_index)
+            if len(ln[3]) > 8 and ln[3].rstrip("\u2010") in squeezed]  # hyphenated line ends too
+
+
+def test_arabic_lines_are_right_aligned_and_layout_mirrored(built):
+    right_edge = A4[0] - 34 * MM  # the wide (band) margin is on the right in Arabic
+    left_edge = 34 * MM
+    body = paragraph_lines(built, "ar", 1)
+    assert len(body) >= 5
+    assert all(ln[2] == pytest.approx(right_edge, abs=1.5) for ln in body)
+    assert sum(1 for ln in body if ln[1] > 18 * MM + 30) >= 2  # paragraph ends: ragged on the left
+    latin = paragraph_lines(built, "lv", 1)
+    assert len(latin) >= 5 and all(ln[1] == pytest.approx(left_edge, abs=1.5) for ln in latin)
+    # Message numbers stand at the start side: right of their text in Arabic, left in Latvian.
+    front = lines(handout(built, "ar"), 0)
+    numbers = [ln for ln in front if ln[3] in ("01", "02", "03", "04")]
+    assert len(numbers) == 4
+    for number in numbers:
+        (message,) = [ln for ln in front if abs(ln[0] - number[0]) < 6 and len(ln[3]) > 20]
+        assert message[2] < number[1] and number[2] == pytest.approx(right_edge, abs=6)
+    lv_numbers = [ln for ln in lines(handout(built, "lv"), 0) if ln[3].startswith("01")]
+    assert lv_numbers and lv_numbers[0][1] == pytest.approx(left_edge, abs=3)
+
+
+def test_arabic_band_is_on_the_right(built):
+    """The carmine band is a filled rectangle at the page's outer edge: left in Latvian, right in Arabic."""
+    def band_x(lang):
+        pdf = pypdfium2.PdfDocument(str(handout(built, lang, "-screen")))
+        try:
+            boxes = [obj.get_bounds() for obj in pdf[0].get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH])]
+            tall = [b for b in boxes if b[3] - b[1] > A4[1] - 1]
+            assert tall, f"no full-height band in {lang}"
+            return tall[0][0], tall[0][2]
+        finally:
+            pdf.close()
+
+    lv_left, lv_right = band_x("lv")
+    ar_left, ar_right = band_x("ar")
+    assert lv_left <= 0.5 and lv_right == pytest.approx(14 * MM, abs=1.5)
+    assert ar_right >= A4[0] - 0.5 and ar_left == pytest.approx(A4[0] - 14 * MM, abs=1.5)
+
+
+def test_chinese_uses_the_cjk_font(built):
+    path = handout(built, "zh")
+    with pikepdf.open(path) as pdf:
+        fonts = {str(f.BaseFont).split("+")[1]: f for f in pdf.pages[1].Resources.Font.values()}
+        assert "Noto-Serif-CJK-SC" in fonts and "Noto-Sans-CJK-SC" in fonts
+        descriptor = fonts["Noto-Serif-CJK-SC"].DescendantFonts[0].FontDescriptor
+        assert descriptor.get("/FontFile3") is not None  # embedded (CFF-based OpenType)
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        textpage = pdf[1].get_textpage()
+        text = textpage.get_text_range()
+        index = text.index("作为联合国安全理事会成员")
+        buffer = ctypes.create_string_buffer(256)
+        for i in range(index, index + 12):
+            pdfium_raw.FPDFText_GetFontInfo(textpage, i, buffer, 256, None)
+            assert b"CJK-SC" in buffer.value
+    finally:
+        pdf.close()
+
+
+def test_chinese_punctuation_is_full_width_cjk(built):
+    back = flat(pdf_pages_text(handout(built, "zh"))[1])
+    assert "拉脱维亚积极主张将以下问题保留在联合国议程上：" in back
+
+
+@pytest.mark.parametrize("lang", ["lv", "en", "fr", "es", "ru"])
+def test_hyphenation_in_each_language(built, lang):
+    text = "\n".join(pdf_pages_text(handout(built, lang)))
+    hyphenated = [ln for ln in text.split("\n") if ln.rstrip().endswith("\u2010")]
+    assert hyphenated, f"no hyphenated line in handout-{lang}"
+
+
+def test_french_punctuation_and_numbers(built):
+    # French punctuation keeps its no-break space; numbers stay as the source wrote them.
+    fr = " ".join(pdf_pages_text(handout(built, "fr"))).replace("\n", " ")
+    assert "ordre du jour de l’ONU\u00a0:" in fr
+    for lang in LANGS:
+        assert "2016" in flat(" ".join(pdf_pages_text(handout(built, lang))))
+
+
+@pytest.mark.parametrize("lang,first", [("lv", "„Dalība"), ("en", "“Membership"), ("fr", "«\u202fSiéger"),
+                                        ("es", "«La participación"), ("ru", "«Членство"),
+                                        ("ar", "«ترمز"), ("zh", "“成为")])
+def test_pull_quote_in_the_languages_quotation_marks(built, lang, first):
+    text = pdf_pages_text(handout(built, lang))[1]
+    if lang == "ar":  # pdfium reports the mirrored glyph that right-to-left display draws
+        text = text.replace("»", "«")
+    assert first in text
