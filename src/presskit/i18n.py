@@ -65,13 +65,14 @@ class Localizer:
         if any(p.message.endswith(f"“{_short(text)}”") for p in self.missing):
             return  # a string used twice is reported once
         if found is None:
-            state, line, fix = "not in the catalog", None, "run presskit i18n update, then translate it"
+            line, message = None, f"segment from {origin} is not in the catalog"
+            fix = "run presskit i18n update, then translate it"
         elif found[1]:
-            state, line, fix = "stale (fuzzy)", found[2], "check the translation against the new source, then clear the fuzzy flag"
+            line, message = found[2], f"stale (fuzzy) translation of {origin}"
+            fix = "check the translation against the new source, then clear the fuzzy flag"
         else:
-            state, line, fix = "untranslated", found[2], "translate it"
-        self.missing.append(Problem(self.catalog_name, line,
-                                    f"{state} segment from {origin}: “{_short(text)}”", fix))
+            line, message, fix = found[2], f"untranslated segment from {origin}", "translate it"
+        self.missing.append(Problem(self.catalog_name, line, f"{message}: “{_short(text)}”", fix))
 
 
 def _short(text: str, limit: int = 60) -> str:

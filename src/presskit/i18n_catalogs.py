@@ -105,6 +105,51 @@ def new_catalog(campaign: Campaign, lang: str) -> Catalog:
                    last_translator="", language_team=name, fuzzy=False)
 
 
+# Babel writes `#| msgid` through its comment wrapper, which breaks a long previous msgid inside its
+# quoted strings, and reads `#|` lines back as plain comments. These two helpers keep Babel's own
+# normalize()/denormalize() for the strings and only put the lines where gettext expects them.
+WIDTH = 76
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The catalog as PO (Babel's writer), with each previous msgid as proper `#|` lines."""
+    from babel.messages.pofile import normalize
+    from babel.util import TextWrapper
+
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=WIDTH, include_previous=True)
+    text = buffer.getvalue().decode("utf-8")
+    wrapper = TextWrapper(width=WIDTH, break_long_words=False)
+    for message in catalog:
+        if message.id and message.previous_id:
+            quoted = normalize(message.previous_id[0], width=WIDTH)
+            broken = "".join(f"#| {line.strip()}\n" for line in wrapper.wrap(f"msgid {quoted}"))
+            lines = quoted.split("\n")
+            proper = f"#| msgid {lines[0]}\n" + "".join(f"#| {line}\n" for line in lines[1:])
+            text = text.replace(broken, proper, 1)
+    return text.encode("utf-8")
+
+
+def read_previous_ids(catalog: Catalog) -> dict[str, list[str]]:
+    """msgid → previous msgid of fuzzy entries (from the `#|` lines Babel reads as comments)."""
+    from babel.messages.pofile import denormalize
+
+    found = {}
+    for message in catalog:
+        marked = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if not marked:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        joined = "\n".join(marked)
+        if joined.startswith("msgid "):
+            try:
+                message.previous_id = [denormalize(joined[len("msgid "):])]
+            except Exception:  # an unreadable note from a translator's tool is dropped, not fatal
+                continue
+            found[message.id] = message.previous_id
+    return found
+
+
 @dataclass
 class UpdateResult:
     """What `i18n update` changed in one catalog."""
@@ -131,19 +176,23 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
     template = extract_template(campaign, lang)
     if path.is_file():
         catalog = read_catalog(path, root, lang)
+        previous = read_previous_ids(catalog)
         before = {m.id for m in catalog if m.id}
         was_obsolete = set(catalog.obsolete)
         template.creation_date = catalog.creation_date  # unchanged source → byte-identical file
+        for key in [k for k in catalog.obsolete if k in template]:
+            catalog[key] = catalog.obsolete.pop(key)  # a segment that returns gets its translation back
         catalog.update(template, update_creation_date=True)
+        for message in catalog:  # still fuzzy from an earlier update: keep the source it was made from
+            if message.id and message.fuzzy and not message.previous_id and message.id in previous:
+                message.previous_id = previous[message.id]
     else:
         catalog = new_catalog(campaign, lang)
         before, was_obsolete = set(), set()
         catalog.update(template)
     fuzzy_new = sum(1 for m in catalog if m.id and m.fuzzy and m.previous_id and m.id not in before)
     new = sum(1 for m in catalog if m.id and m.id not in before) - fuzzy_new
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True)
-    data = buffer.getvalue()
+    data = catalog_bytes(catalog)
     old = path.read_bytes() if path.is_file() else None
     if data != old:
         atomic_write(path, data)
