@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Campaign
 from .errors import Problem, relpath
-from .i18n import catalog_path, read_catalog
+from .i18n import _short, catalog_path, read_catalog
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 URL = re.compile(r"(?:https?|mailto):[^\s)\]>]+")
@@ -77,8 +77,7 @@ def check_catalogs(campaign: Campaign) -> tuple[list[Problem], list[Problem]]:
             if not message.id or not message.string or message.fuzzy or not isinstance(message.id, str):
                 continue
             for severity, text in check_message(message.id, message.string, lang):
-                short = message.id if len(message.id) <= 50 else message.id[:49] + "…"
-                problem = Problem(name, message.lineno, f"{text} (“{short}”)",
+                problem = Problem(name, message.lineno, f"{text} (“{_short(message.id)}”)",
                                   "correct the msgstr" if severity == "error" else "check the msgstr")
                 (errors if severity == "error" else warnings).append(problem)
     return errors, warnings

@@ -1,0 +1,96 @@
+"""Translation QA in `presskit check`: preserved numbers, URLs, links, emphasis; length; glyphs and fonts."""
+
+from pathlib import Path
+
+from test_i18n import catalog, save
+
+from conftest import run
+from presskit.i18n_check import check_message, check_pdf_fonts, font_family_allowed
+
+MINUSMA = "Kopš 2016. gada Latvija piedalās ANO miera uzturēšanā misijā Mali (MINUSMA)."
+
+
+def test_numbers_urls_links_emphasis_and_placeholders_must_survive():
+    assert check_message("Kopš 2016. gada", "Since 2016", "en") == []
+    assert check_message("Kopš 2016. gada", "自2016年以来", "zh") == []
+    assert check_message("Kopš 2016. gada", "منذ عام ٢٠١٦", "ar") == []  # Arabic-Indic digits count
+    assert check_message("Kopš 2016. gada", "Since 2015", "en") == [
+        ("error", "numbers differ: source has 2016, translation has 2015")]
+    assert check_message("Skat. https://mfa.gov.lv", "See the website", "en") == [
+        ("error", "URL https://mfa.gov.lv is missing from the translation")]
+    assert check_message("[ANO](https://un.org) darbs", "[UN](https://un.org/en) work", "en") == [
+        ("error", "links differ: source links to ['https://un.org'], translation to ['https://un.org/en']")]
+    assert check_message("Tas ir **ļoti** svarīgi", "It is very important", "en") == [
+        ("error", "Markdown emphasis differs (*…* / **…**): keep the same marked spans")]
+    assert check_message("Tas ir *ļoti* svarīgi", "It is *very* important", "en") == []
+    assert check_message("Publicēts: {date}", "Published", "en") == [
+        ("error", "placeholders differ: keep {date}")]
+
+
+def test_length_far_from_the_language_norm_is_a_warning():
+    source = "Latvija ANO koncentrējas uz cilvēktiesību un starptautiskā tiesiskuma aizstāvību."
+    assert check_message(source, "Latvia.", "en") == [
+        ("warning", "length 0.09× the source, far from the usual 1.00× for en: is a sentence missing or repeated?")]
+    assert check_message(source, "拉脱维亚在联合国着重维护人权和国际法治。", "zh") == []  # CJK is denser
+
+
+def test_check_fails_on_a_dropped_number_and_names_the_po_line(project):
+    cat = catalog(project, "fr")
+    cat[MINUSMA].string = "La Lettonie participe au maintien de la paix au Mali (MINUSMA)."
+    save(project, "fr", cat)
+    line = catalog(project, "fr")[MINUSMA].lineno
+    proc = run("check", "--root", project)
+    assert proc.returncode == 1
+    assert proc.stderr == (f"error: content/translations/fr.po:{line}: numbers differ: source has 2016, "
+                           f"translation has none (“{MINUSMA[:59]}…”) "
+                           f"— correct the msgstr\n")
+
+
+def test_check_warns_on_length_but_passes(project):
+    cat = catalog(project, "es")
+    cat[MINUSMA].string = "Desde 2016, MINUSMA."
+    save(project, "es", cat)
+    proc = run("check", "--root", project)
+    assert proc.returncode == 0
+    assert "warning: content/translations/es.po:" in proc.stderr and "length 0.26×" in proc.stderr
+
+
+def test_check_fails_on_a_character_no_configured_font_has(project):
+    cat = catalog(project, "ru")
+    cat["Kiberdrošība"].string = "Кибербезопасность 𓀀"
+    save(project, "ru", cat)
+    line = catalog(project, "ru")["Kiberdrošība"].lineno
+    proc = run("check", "--root", project)
+    assert proc.returncode == 1
+    assert (f"error: content/translations/ru.po:{line}: no configured font has a glyph for 𓀀 (U+13000) "
+            f"— replace the character or add a font family that covers it") in proc.stderr
+
+
+def test_font_families_match_pdf_font_names():
+    families = ["Noto Sans", "Noto Serif CJK SC", "Noto Naskh Arabic"]
+    assert font_family_allowed("ABCDEF+Noto-Sans", families)
+    assert font_family_allowed("ABCDEF+Noto-Sans-Bold", families)
+    assert font_family_allowed("ABCDEF+Noto-Serif-CJK-SC-SemiBold", families)
+    assert not font_family_allowed("ABCDEF+Noto-Sans-Arabic", families)
+    assert not font_family_allowed("ABCDEF+DejaVu-Sans", families)
+
+
+def test_pdf_with_foreign_font_and_missing_glyphs_fails(tmp_path):
+    from weasyprint import HTML
+
+    path = tmp_path / "bad.pdf"
+    HTML(string='<p style="font-family: Noto Sans">A \uE000 B 𓀀</p>').write_pdf(path)
+    problems = [str(p) for p in check_pdf_fonts(path, ["Noto Sans"], tmp_path)]
+    assert problems == [
+        "bad.pdf: page 1: font Noto-Sans-Egyptian-Hieroglyphs is not in the configured families (Noto Sans) "
+        "— use a configured font for every script, or add the family to print.fonts in content/campaign.yaml",
+        "bad.pdf: page 1: 1 missing glyph(s) (.notdef) — a character is in no configured font: use a font "
+        "that covers the script or change the text"]
+
+
+def test_built_outputs_pass_the_check(built):
+    proc = run("check", "--root", built)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr
+    assert check_pdf_fonts(built / "build" / "handouts" / "handout-zh.pdf",
+                           ["Noto Sans", "Noto Serif"], Path(built))  # CJK faces are not Latin ones
