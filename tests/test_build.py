@@ -1,6 +1,7 @@
 """The build engine: what triggers a rebuild and what does not, atomic writes, explanations."""
 
 import os
+import re
 
 import pytest
 
@@ -16,6 +17,16 @@ RECIPIENTS = {f"build/briefing/recipients/briefing-lv-{r['slug']}.docx"
               for r in yaml.safe_load((REPO / "content" / "recipients.yaml").read_text())["recipients"]}
 ALL = {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf",
        "build/briefing/briefing-lv.docx", "build/handouts/handout-lv.pdf"} | RECIPIENTS
+
+
+@pytest.fixture
+def project(project):
+    """The default project with every output in the source language only: these tests are about the
+    engine, and seven handout languages would only slow them down (translations: test_i18n.py)."""
+    path = project / "content" / "campaign.yaml"
+    text = path.read_text().replace("\n    editions: [print, screen]", "")
+    path.write_text(re.sub(r"(\n    languages: )\[lv, [^\]]*\]", r"\1[lv]", text))
+    return project
 
 
 def rebuilt(root, *names, draft=False):

@@ -66,7 +66,7 @@ def test_wrong_type_names_line(project):
 
 
 def test_unknown_language_code(project):
-    edit_config(project, "languages: [lv]", "languages: [lv, xx]")
+    edit_config(project, "languages: [lv, en, fr, es, ru, ar, zh]\ndate", "languages: [lv, xx]\ndate")
     with pytest.raises(ConfigError) as err:
         load_config(project)
     assert "languages.1: unknown language code 'xx'" in str(err.value)
@@ -90,7 +90,7 @@ def test_all_errors_reported_in_one_pass(project):
 
 
 def test_output_language_must_be_campaign_language(project):
-    edit_config(project, "    format: pdf\n    languages: [lv]", "    format: pdf\n    languages: [lv, en]")
+    edit_config(project, "languages: [lv, en, fr, es, ru, ar, zh]\ndate", "languages: [lv, fr, es, ru, ar, zh]\ndate")
     with pytest.raises(ConfigError) as err:
         load_config(project)
     assert "outputs.brochure.languages.1: language 'en' is not in the campaign's languages" in str(err.value)
