@@ -62,8 +62,9 @@ def test_two_a4_pages_with_title_date_and_source(built, lang):
 
 def test_print_edition_has_bleed_screen_edition_has_none(built):
     with pikepdf.open(handout(built, "fr")) as pdf:
-        media, trim = pdf.pages[0].mediabox, pdf.pages[0].trimbox
-        assert float(trim[0]) - float(media[0]) == pytest.approx(3 * MM, abs=0.1)
+        bleed, trim = pdf.pages[0].bleedbox, pdf.pages[0].trimbox
+        assert float(trim[0]) - float(bleed[0]) == pytest.approx(3 * MM, abs=0.1)
+        assert float(bleed[2]) - float(trim[2]) == pytest.approx(3 * MM, abs=0.1)
     with pikepdf.open(handout(built, "fr", "-screen")) as pdf:
         assert [float(v) for v in pdf.pages[0].mediabox] == pytest.approx([0, 0, *A4], abs=0.5)
 
