@@ -151,6 +151,8 @@ def test_longer_text_keeps_a_multiple_of_four_without_blank_pages(project):
     """Another language's text length: an extra chapter page means no pad page is needed."""
     with open(project / "content" / "brochure.md", "a", encoding="utf-8") as fh:
         fh.write("\n# Papildu nodaļa\n\nTeksts.\n")
+    config = project / "content" / "campaign.yaml"  # the new chapter has no English yet
+    config.write_text(config.read_text().replace("    languages: [lv, en]\n", "    languages: [lv]\n"))
     run("build", "brochure", "--root", project, check=True)
     pages = [flat(p) for p in pdf_pages_text(project / "build" / "brochure" / "brochure-lv.pdf")]
     assert len(pages) == 12
