@@ -4,7 +4,7 @@ import shutil
 
 from babel.messages.pofile import read_po
 
-from conftest import REPO, flat, pdf_pages_text, run
+from conftest import flat, pdf_pages_text, run
 from presskit.config import load_config
 from presskit.i18n_catalogs import catalog_bytes, read_previous_ids, status
 
@@ -206,3 +206,29 @@ def test_unknown_language(project):
     proc = run("i18n", "status", "--root", project)
     assert proc.returncode == 1
     assert "content/campaign.yaml:6: languages.2: unknown language code 'xx'" in proc.stderr
+
+
+def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
+    from presskit.build import State, build, plan
+
+    only_languages(project, ["en"])
+    path = project / "content" / "campaign.yaml"
+    path.write_text(path.read_text().replace("    languages: [lv, en]\n    editions: [print, screen]\n",
+                                             "    languages: [en]\n    editions: [print]\n"))
+    report = build(load_config(project), ["brochure", "handouts"], jobs=1)
+    assert not report.errors
+    cat = catalog(project, "en")
+    cat["Galvenās vēstis"].string = "Main messages"  # a heading of the handout only
+    save(project, "en", cat)
+    report = build(load_config(project), ["brochure", "handouts"], jobs=1)
+    assert {r.unit.target for r in report.results} == {"build/handouts/handout-en.pdf"}
+    reasons = {d.unit.target: d.reasons for d in report.decisions}
+    assert reasons["build/handouts/handout-en.pdf"] == ["changed_translation: content/translations/en.po"]
+    assert reasons["build/brochure/brochure-en.pdf"] == ["up to date"]
+    # The campaign title is printed by every English output: its translation concerns them all.
+    cat["Latvija ANO Drošības padomē"].string = "Latvia and the UN Security Council"
+    save(project, "en", cat)
+    campaign = load_config(project)
+    state = State(project)
+    stale = {u.target for u in plan(campaign, ["brochure", "handouts"]) if state.decide(campaign, u, False).rebuild}
+    assert stale == {"build/brochure/brochure-en.pdf", "build/handouts/handout-en.pdf"}

@@ -125,7 +125,11 @@ def test_catalog_edit_rebuilds_that_language_only(session):
     po = session.root / "content" / "translations" / "en.po"
     expected = session.targets(lambda u, out: u.lang == "en")
     text = po.read_text(encoding="utf-8")
-    built = session.edit(lambda: po.write_text(text + '\nmsgid "Watch test"\nmsgstr "Watch test"\n',
+    # The campaign title's translation: every English output prints it (an unused entry would
+    # rebuild nothing — outputs fingerprint only the catalog entries they use).
+    title = 'msgstr "Latvia on the UN Security Council"'
+    assert title in text
+    built = session.edit(lambda: po.write_text(text.replace(title, title[:-1] + ' (watch test)"'),
                                                encoding="utf-8"))
     assert built == expected and built
     assert all(u.endswith(("-en.pdf", "-en-screen.pdf", "-en.docx")) or "-en" in u for u in built)

@@ -117,14 +117,11 @@ def recipient_digest(campaign: Campaign, unit: Unit) -> str | None:
 
 
 def static_inputs(campaign: Campaign, unit: Unit) -> list[str]:
-    """Inputs known before rendering: the content document and the language's catalog."""
-    from .i18n import TRANSLATIONS_DIR
-
+    """Inputs known before rendering: the content document."""
     out = campaign.outputs[unit.output]
-    files = [f"content/{out.document}"]
-    if unit.lang != campaign.source_language:
-        files.append(f"{TRANSLATIONS_DIR.as_posix()}/{unit.lang}.po")
-    return files
+    # The language's catalog counts through translation_fingerprint(): only the entries it uses.
+    return [f"content/{out.document}"]
+
 
 
 class State:
@@ -139,11 +136,14 @@ class State:
 
     def record(self, campaign: Campaign, result: Result, draft: bool) -> None:
         """Remember the inputs of a successfully built unit."""
+        from .i18n_catalogs import translation_fingerprint
+
         root = campaign.root
         inputs = sorted(set(result.inputs) | set(static_inputs(campaign, result.unit)))
         self.units[result.unit.target] = {
             "version": __version__, "config": config_digest(campaign, result.unit), "draft": draft,
             "recipient": recipient_digest(campaign, result.unit),
+            "messages": translation_fingerprint(campaign, result.unit.output, result.unit.lang),
             "inputs": {rel: file_digest(root / rel) for rel in inputs},
             "seconds": round(result.seconds, 3),
         }
@@ -169,6 +169,10 @@ class State:
         if entry.get("recipient") != recipient_digest(campaign, unit):
             reasons.append(f"changed_recipient: content/{campaign.outputs[unit.output].recipients} "
                            f"({unit.variant})")
+        from .i18n_catalogs import translation_changed
+
+        if translation_changed(campaign, unit.output, unit.lang, entry.get("messages")):
+            reasons.append(f"changed_translation: content/translations/{unit.lang}.po")
         if entry.get("draft") != draft:
             reasons.append("draft mode " + ("on" if draft else "off"))
         recorded = entry["inputs"]

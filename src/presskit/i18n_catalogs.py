@@ -52,14 +52,15 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
     return found
 
 
-def extract_template(campaign: Campaign, lang: str) -> Catalog:
-    """The messages a language needs: segments of every output built in it, its templates, campaign fields."""
+def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> Catalog:
+    """The messages a language needs: segments of every output built in it (or of the *only* one),
+    its templates, campaign fields."""
     root = campaign.root
     template = Catalog(locale=lang, project=campaign.title, fuzzy=False)
     for seg in campaign_segments(campaign):
         template.add(seg.text, locations=[(CAMPAIGN_FILE, seg.line)], auto_comments=[seg.context])
-    for out in campaign.outputs.values():
-        if lang not in out.languages:
+    for name, out in campaign.outputs.items():
+        if lang not in out.languages or (only and name != only):
             continue
         document = load_document(root / "content" / out.document, root)
         lines = segment_lines(document)
@@ -258,3 +259,46 @@ def status_table(rows: list[StatusRow]):
         table.add_row(row.lang, row.document, str(row.translated), str(row.fuzzy),
                       str(row.untranslated), "complete" if row.complete else "[bold red]incomplete")
     return table
+
+
+# ---- fingerprints: the messages one output uses ---------------------------------------------
+
+def translation_fingerprint(campaign: Campaign, output: str, lang: str) -> dict | None:
+    """What a built unit records about its language's catalog: the whole file's digest (a fast
+    path for no-op builds) and the digest of the entries this output uses. None for the source."""
+    if lang == campaign.source_language:
+        return None
+    from .build import file_digest
+
+    return {"catalog": file_digest(catalog_path(campaign.root, lang)),
+            "used": messages_digest(campaign, output, lang)}
+
+
+def translation_changed(campaign: Campaign, output: str, lang: str, recorded: dict | None) -> bool:
+    """True when the catalog entries the output uses differ from those it was built with — so a
+    handout translation edit does not rebuild the brochure."""
+    if lang == campaign.source_language:
+        return recorded is not None
+    from .build import file_digest
+
+    if not isinstance(recorded, dict):
+        return True  # never recorded (or by an older presskit)
+    if recorded.get("catalog") == file_digest(catalog_path(campaign.root, lang)):
+        return False
+    return recorded.get("used") != messages_digest(campaign, output, lang)
+
+
+def messages_digest(campaign: Campaign, output: str, lang: str) -> str:
+    """Digest of the catalog entries (msgid, msgstr, fuzzy) an output needs in *lang*."""
+    import hashlib
+    import json
+
+    template = extract_template(campaign, lang, only=output)
+    path = catalog_path(campaign.root, lang)
+    catalog = read_catalog(path, campaign.root, lang) if path.is_file() else None
+    entries = []
+    for message in template:
+        if message.id:
+            entry = catalog.get(message.id) if catalog is not None else None
+            entries.append([message.id, entry.string if entry else None, bool(entry and entry.fuzzy)])
+    return hashlib.sha256(json.dumps(sorted(entries), ensure_ascii=False).encode()).hexdigest()
