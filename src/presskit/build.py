@@ -136,7 +136,7 @@ class State:
 
     def record(self, campaign: Campaign, result: Result, draft: bool) -> None:
         """Remember the inputs of a successfully built unit."""
-        from .i18n_catalogs import translation_fingerprint
+        from .i18n import translation_fingerprint
 
         root = campaign.root
         inputs = sorted(set(result.inputs) | set(static_inputs(campaign, result.unit)))
@@ -169,7 +169,7 @@ class State:
         if entry.get("recipient") != recipient_digest(campaign, unit):
             reasons.append(f"changed_recipient: content/{campaign.outputs[unit.output].recipients} "
                            f"({unit.variant})")
-        from .i18n_catalogs import translation_changed
+        from .i18n import translation_changed
 
         if translation_changed(campaign, unit.output, unit.lang, entry.get("messages")):
             reasons.append(f"changed_translation: content/translations/{unit.lang}.po")

@@ -179,3 +179,31 @@ def mark_draft(html: str) -> str:
     start = html.find("<body")
     end = html.find(">", start) + 1 if start >= 0 else 0
     return html[:end] + DRAFT_MARK + html[end:]
+
+
+def translation_fingerprint(campaign, output: str, lang: str) -> dict | None:
+    """What a built unit records about its language's catalog: the whole file's digest (a fast
+    path for no-op builds) and the digest of the entries this output uses. None for the source."""
+    if lang == campaign.source_language:
+        return None
+    from .build import file_digest
+    from .i18n_catalogs import messages_digest
+
+    return {"catalog": file_digest(catalog_path(campaign.root, lang)),
+            "used": messages_digest(campaign, output, lang)}
+
+
+def translation_changed(campaign, output: str, lang: str, recorded: dict | None) -> bool:
+    """True when the catalog entries the output uses differ from those it was built with — so a
+    handout translation edit does not rebuild the brochure."""
+    if lang == campaign.source_language:
+        return recorded is not None
+    from .build import file_digest
+
+    if not isinstance(recorded, dict):
+        return True  # never recorded (or by an older presskit)
+    if recorded.get("catalog") == file_digest(catalog_path(campaign.root, lang)):
+        return False  # the fast path of every no-op build: Babel is not even imported
+    from .i18n_catalogs import messages_digest
+
+    return recorded.get("used") != messages_digest(campaign, output, lang)

@@ -263,31 +263,6 @@ def status_table(rows: list[StatusRow]):
 
 # ---- fingerprints: the messages one output uses ---------------------------------------------
 
-def translation_fingerprint(campaign: Campaign, output: str, lang: str) -> dict | None:
-    """What a built unit records about its language's catalog: the whole file's digest (a fast
-    path for no-op builds) and the digest of the entries this output uses. None for the source."""
-    if lang == campaign.source_language:
-        return None
-    from .build import file_digest
-
-    return {"catalog": file_digest(catalog_path(campaign.root, lang)),
-            "used": messages_digest(campaign, output, lang)}
-
-
-def translation_changed(campaign: Campaign, output: str, lang: str, recorded: dict | None) -> bool:
-    """True when the catalog entries the output uses differ from those it was built with — so a
-    handout translation edit does not rebuild the brochure."""
-    if lang == campaign.source_language:
-        return recorded is not None
-    from .build import file_digest
-
-    if not isinstance(recorded, dict):
-        return True  # never recorded (or by an older presskit)
-    if recorded.get("catalog") == file_digest(catalog_path(campaign.root, lang)):
-        return False
-    return recorded.get("used") != messages_digest(campaign, output, lang)
-
-
 def messages_digest(campaign: Campaign, output: str, lang: str) -> str:
     """Digest of the catalog entries (msgid, msgstr, fuzzy) an output needs in *lang*."""
     import hashlib
