@@ -106,7 +106,7 @@ def test_served_live_report(built, tmp_path):
     server = serve(root, port=0)
     stop, ready, reports = threading.Event(), threading.Event(), []
     watcher = Watcher(root, say=lambda line: None, on_report=reports.append)
-    watcher.live = True
+    watcher.live, watcher.warm = True, False  # warming the renderers is test_watch's business
     thread = threading.Thread(target=watcher.run, args=(stop, ready.set), daemon=True)
     thread.start()
     try:

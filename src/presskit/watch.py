@@ -35,6 +35,7 @@ class Watcher:
         self.on_report = on_report  # called after every rebuild (tests and the benchmark listen here)
         self.campaign = None
         self.live = False
+        self.warm = True  # render one file per template before watching (tests may skip it)
 
     def rebuild(self, changes=()) -> Report | None:
         """Reload the configuration and rebuild what changed; errors are printed, never raised."""
@@ -96,25 +97,44 @@ class Watcher:
             self.say(f"warning: build report not written: {exc}")
 
     def warm_up(self) -> None:
-        """Load WeasyPrint and the fonts now, so the first edit renders as fast as the later ones."""
-        from .build import import_weasyprint
+        """Render one file of each PDF template into a scratch folder, so the first edit is as fast as
+        the later ones: WeasyPrint, the fonts at every weight, the compiled templates, QR codes."""
+        import shutil
+
+        from .build import STATE_DIR, Unit, import_weasyprint, plan, render_unit
 
         import_weasyprint()
+        scratch = f"{BUILD_DIR}/{STATE_DIR}/warm-up"
+        seen = set()
+        for unit in plan(self.campaign):
+            template = self.campaign.outputs[unit.output].template
+            if unit.target.endswith(".pdf") and template not in seen:
+                seen.add(template)
+                # the engine's own render path, into a file of its own: state and outputs stay untouched
+                render_unit(self.campaign, Unit(unit.output, unit.lang, unit.edition,
+                                                f"{scratch}/{Path(unit.target).name}"), draft=True)
+        shutil.rmtree(self.root / scratch, ignore_errors=True)
+        # Per language: the hyphenation dictionary and the locale data a first edit would load.
         from weasyprint import HTML
 
         from .pdf import font_config
+        from .render import format_date
 
-        fonts = ", ".join(f"'{f}'" for f in (self.campaign.print.fonts if self.campaign else []))
-        HTML(string=f"<p style=\"font-family: {fonts or 'serif'}\">Aa Āā Жж 中 ع</p>").write_pdf(
-            font_config=font_config())
+        for lang in self.campaign.languages:
+            format_date(self.campaign.date, lang)
+            HTML(string=f'<p lang="{lang}" style="hyphens: auto; width: 2em">internationalisation '
+                        f"{self.campaign.title}</p>").render(font_config=font_config())
 
     def run(self, stop_event: threading.Event | None = None, ready: Callable | None = None) -> None:
         """Build once, then rebuild after every batch of changes until *stop_event* is set."""
         from watchfiles import DefaultFilter, watch
 
         self.rebuild()
-        if self.campaign is not None:
+        if self.campaign is not None and self.warm:
+            started = time.time()
             self.warm_up()
+            if edited_since(self.root, started):  # saved while warming up: not seen by the watcher yet
+                self.rebuild()
         watch_filter = DefaultFilter(ignore_entity_patterns=(*DefaultFilter.ignore_entity_patterns,
                                                              r"^\.~lock\.", r"\.tmp-\d+$"))
         paths = [self.root / name for name in WATCHED if (self.root / name).is_dir()]
@@ -127,6 +147,17 @@ class Watcher:
         for changes in watch(*paths, watch_filter=watch_filter, step=STEP_MS, stop_event=stop_event,
                              rust_timeout=500, yield_on_timeout=False):
             self.rebuild(changes)
+
+
+def edited_since(root: Path, since: float) -> bool:
+    """Whether any watched file was modified after *since* (a time.time() value)."""
+    import os
+
+    for name in WATCHED:
+        for dirpath, _, filenames in os.walk(root / name):
+            if any(os.stat(os.path.join(dirpath, f)).st_mtime >= since for f in filenames):
+                return True
+    return False
 
 
 def describe(changes, root: Path) -> list[str]:
