@@ -104,7 +104,10 @@ def collect_thumbnails(root: Path, files: dict) -> None:
         folder = thumbs / key
         if "thumbs" in info and folder.is_dir():
             continue
-        info.update(render_thumbnails(root / target, folder))
+        try:
+            info.update(render_thumbnails(root / target, folder))
+        except Exception:  # noqa: BLE001 — an unreadable PDF gets a card without pages, not a crash
+            info.update(pages=0, thumbs=[])
     if thumbs.is_dir():
         for folder in thumbs.iterdir():
             if folder.name not in wanted:
@@ -169,6 +172,9 @@ def translation_rows(campaign: Campaign, cache: dict, refresh: bool = True) -> l
         rows = _status_rows(campaign)
     except PresskitError as exc:  # a broken catalog is the build's error to report; show it here too
         rows = [{"lang": "?", "document": str(p), "error": True} for p in exc.problems]
+    except Exception as exc:  # noqa: BLE001 — the report is a view: it must never fail a build
+        rows = [{"lang": "?", "document": f"translation status unavailable: {type(exc).__name__}: {exc}",
+                 "error": True}]
     cache["translations"] = {"key": key, "rows": rows}
     return rows
 
@@ -225,18 +231,21 @@ def preflight_findings(root: Path, files: dict) -> dict[str, list[Problem] | Non
 
     None for a file preflight has not seen in its current state (built since the last check).
     """
-    from .preflight import CACHE_FILE, Finding
-
     try:
+        from .preflight import CACHE_FILE, Finding
+
         cache = json.loads((root / CACHE_FILE).read_text())
-    except (FileNotFoundError, ValueError):
+    except (ImportError, FileNotFoundError, ValueError):
         cache = {}
     out: dict[str, list[Problem] | None] = {}
     for target, info in files.items():
         if target.endswith(".pdf"):
             entry = cache.get(target)
             fresh = entry and entry.get("digest") == info["digest"]
-            out[target] = [Finding(**f).problem() for f in entry["findings"]] if fresh else None
+            try:
+                out[target] = [Finding(**f).problem() for f in entry["findings"]] if fresh else None
+            except (TypeError, KeyError):  # a cache written by another presskit version
+                out[target] = None
     return out
 
 

@@ -93,7 +93,7 @@ class Watcher:
             write_report(self.campaign, report, list(errors), live=version)
             if version:
                 bump_live_version(self.root, version)
-        except (OSError, PresskitError) as exc:  # the report is a view: it must not stop the watcher
+        except Exception as exc:  # noqa: BLE001 — the report is a view: it must not stop the watcher
             self.say(f"warning: build report not written: {exc}")
 
     def warm_up(self) -> None:
