@@ -97,6 +97,13 @@ def test_json_summary_of_a_failed_build(project):
     assert data["errors"][0]["file"] == "content/campaign.yaml" and data["errors"][0]["line"] == 1
 
 
+def test_json_summary_of_an_unknown_output(built):
+    proc = run("build", "flyer", "--json", "--root", built)
+    assert proc.returncode == 2
+    data = json.loads(proc.stdout)
+    assert data["ok"] is False and data["errors"][0]["message"] == "unknown output 'flyer'"
+
+
 @needs_chromium
 def test_served_live_report(built, tmp_path):
     from presskit.watch import Watcher, report_url, serve

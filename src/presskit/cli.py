@@ -80,6 +80,10 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     try:
         report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=progress,
                            on_plan=explain_plan)
+    except PresskitError as exc:  # e.g. an unknown output name: the JSON still says what went wrong
+        if as_json:
+            click.echo(json_summary(None, exc.problems))
+        raise
     finally:
         progress.close()
     from .report import write_report
