@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from html import escape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -120,10 +121,11 @@ class Watcher:
         from .pdf import font_config
         from .render import format_date
 
+        sample = escape(f"internationalisation {self.campaign.title}")
         for lang in self.campaign.languages:
             format_date(self.campaign.date, lang)
-            HTML(string=f'<p lang="{lang}" style="hyphens: auto; width: 2em">internationalisation '
-                        f"{self.campaign.title}</p>").render(font_config=font_config())
+            HTML(string=f'<p lang="{escape(lang)}" style="hyphens: auto; width: 2em">{sample}</p>').render(
+                font_config=font_config())
 
     def run(self, stop_event: threading.Event | None = None, ready: Callable | None = None) -> None:
         """Build once, then rebuild after every batch of changes until *stop_event* is set."""
