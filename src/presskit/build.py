@@ -133,6 +133,16 @@ class State:
             self.units: dict = json.loads(self.path.read_text())
         except (FileNotFoundError, ValueError):
             self.units = {}
+        # Digests as first read in this build, before anything renders: a unit is recorded with the
+        # inputs as they were when the build looked, so a file saved during the build (watch mode:
+        # the next edit) is seen as changed next time instead of being recorded as built.
+        self.seen: dict[str, str | None] = {}
+
+    def digest(self, root: Path, rel: str) -> str | None:
+        """The digest of a project file as this build first saw it (each file is hashed once)."""
+        if rel not in self.seen:
+            self.seen[rel] = file_digest(root / rel)
+        return self.seen[rel]
 
     def record(self, campaign: Campaign, result: Result, draft: bool) -> None:
         """Remember the inputs of a successfully built unit."""
@@ -140,11 +150,15 @@ class State:
 
         root = campaign.root
         inputs = sorted(set(result.inputs) | set(static_inputs(campaign, result.unit)))
+        messages = translation_fingerprint(campaign, result.unit.output, result.unit.lang)
+        catalog = f"content/translations/{result.unit.lang}.po"
+        if isinstance(messages, dict) and catalog in self.seen and messages.get("catalog") != self.seen[catalog]:
+            messages = None  # the catalog changed while this unit rendered: rebuild it next time
         self.units[result.unit.target] = {
             "version": __version__, "config": config_digest(campaign, result.unit), "draft": draft,
             "recipient": recipient_digest(campaign, result.unit),
-            "messages": translation_fingerprint(campaign, result.unit.output, result.unit.lang),
-            "inputs": {rel: file_digest(root / rel) for rel in inputs},
+            "messages": messages,
+            "inputs": {rel: self.seen[rel] if rel in self.seen else file_digest(root / rel) for rel in inputs},
             "seconds": round(result.seconds, 3),
         }
 
@@ -171,6 +185,8 @@ class State:
                            f"({unit.variant})")
         from .i18n import translation_changed
 
+        if unit.lang != campaign.source_language:
+            self.digest(root, f"content/translations/{unit.lang}.po")  # the snapshot record() compares
         if translation_changed(campaign, unit.output, unit.lang, entry.get("messages")):
             reasons.append(f"changed_translation: content/translations/{unit.lang}.po")
         if entry.get("draft") != draft:
@@ -180,7 +196,7 @@ class State:
             if rel not in recorded:
                 reasons.append(f"new_file_dep: {rel}")
         for rel, digest in recorded.items():
-            if file_digest(root / rel) != digest:
+            if self.digest(root, rel) != digest:
                 reasons.append(f"changed_file_dep: {rel}")
         return Decision(unit, bool(reasons), reasons or ["up to date"])
 
@@ -244,8 +260,12 @@ class Report:
 
 
 def build(campaign: Campaign, names: list[str] | None = None, draft: bool = False,
-          jobs: int | None = None, progress=None, on_plan=None) -> Report:
-    """Build the selected outputs: plan, skip what is up to date, render the rest, record state."""
+          jobs: int | None = None, progress=None, on_plan=None, quick_first: bool = False) -> Report:
+    """Build the selected outputs: plan, skip what is up to date, render the rest, record state.
+
+    *quick_first* renders the units that took least time last time first (watch mode: the first
+    finished file appears soonest instead of waiting behind a long brochure).
+    """
     started = time.perf_counter()
     root = campaign.root
     units = plan(campaign, names)
@@ -256,6 +276,13 @@ def build(campaign: Campaign, names: list[str] | None = None, draft: bool = Fals
         state = State(root)
         decisions = [state.decide(campaign, u, draft) for u in units]
         todo = [d.unit for d in decisions if d.rebuild]
+        for unit in todo:  # units never built were not hashed by decide(): take their snapshot now
+            for rel in static_inputs(campaign, unit):
+                state.digest(root, rel)
+            if unit.lang != campaign.source_language:
+                state.digest(root, f"content/translations/{unit.lang}.po")
+        if quick_first:
+            todo.sort(key=lambda u: (state.units.get(u.target) or {}).get("seconds", float("inf")))
         if on_plan:
             on_plan(decisions)
         results = run_units(campaign, todo, draft, jobs, progress)

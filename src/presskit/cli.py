@@ -204,7 +204,8 @@ def i18n_status(obj: Context, langs, root, strict):
 @cli.command()
 @root_option
 @click.option("--draft", is_flag=True, help="Build even with missing translations; marks pages DRAFT.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel renders (default: cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel renders (default: 1, in the warm watch process).")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
               help="Port of the live build report on localhost (0: any free port).")
 @click.option("--no-serve", is_flag=True, help="Do not serve the build report.")

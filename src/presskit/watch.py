@@ -32,7 +32,9 @@ class Watcher:
     def __init__(self, root: Path, draft: bool = False, jobs: int | None = None,
                  say: Callable[[str], None] = print, on_report: Callable | None = None):
         self.root = Path(root).resolve()
-        self.draft, self.jobs, self.say = draft, jobs, say
+        # In this process by default: it is the warm one. Forked workers were measured slower per
+        # file here (copy-on-write faults over a warm interpreter), and one edit touches few files.
+        self.draft, self.jobs, self.say = draft, jobs or 1, say
         self.on_report = on_report  # called after every rebuild (tests and the benchmark listen here)
         self.campaign = None
         self.live = False
@@ -53,7 +55,7 @@ class Watcher:
         self.campaign = campaign
         try:
             report = build(campaign, draft=self.draft, jobs=self.jobs, progress=self._result,
-                           on_plan=self._plan)
+                           on_plan=self._plan, quick_first=True)
         except PresskitError as exc:
             self._failed(exc.problems)
             return None
