@@ -6,8 +6,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-# Babel is imported inside the functions that use it: a no-op build reaches translation_changed()
-# only for its file-digest fast path, and importing Babel would cost it ~30 ms.
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
 from .config import Campaign
 from .content import load_document, translatable_meta
 from .errors import Problem, UsageError, relpath
@@ -54,8 +55,6 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
 def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> Catalog:
     """The messages a language needs: segments of every output built in it (or of the *only* one),
     its templates, campaign fields."""
-    from babel.messages.catalog import Catalog
-
     root = campaign.root
     template = Catalog(locale=lang, project=campaign.title, fuzzy=False)
     for seg in campaign_segments(campaign):
@@ -95,7 +94,6 @@ def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str) -
 def new_catalog(campaign: Campaign, lang: str) -> Catalog:
     """An empty catalog for *lang* with a header that says what it is and how it is maintained."""
     from babel import Locale
-    from babel.messages.catalog import Catalog
 
     name = Locale.parse(lang).english_name
     header = (f"# {name} translation of “{campaign.title}”.\n"
@@ -116,7 +114,7 @@ WIDTH = 76
 
 def catalog_bytes(catalog: Catalog) -> bytes:
     """The catalog as PO (Babel's writer), with each previous msgid as proper `#|` lines."""
-    from babel.messages.pofile import normalize, write_po
+    from babel.messages.pofile import normalize
     from babel.util import TextWrapper
 
     buffer = io.BytesIO()
@@ -230,8 +228,6 @@ def status(campaign: Campaign, langs: list[str]) -> list[StatusRow]:
     A segment the catalog does not have yet (source edited, `i18n update` not run) counts as
     untranslated, so the numbers say what a release build would refuse.
     """
-    from babel.messages.catalog import Catalog
-
     rows = []
     for lang in langs:
         template = extract_template(campaign, lang)
