@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Campaign
-from .errors import BuildError, Problem, PresskitError, UsageError
+from .errors import BuildError, ContentError, Problem, PresskitError, UsageError
 
 BUILD_DIR = "build"
 STATE_DIR = ".presskit"
@@ -69,6 +69,10 @@ def plan(campaign: Campaign, names: list[str] | None = None) -> list[Unit]:
             for edition in editions:
                 suffix = "-screen" if edition == "screen" else ""
                 target = f"{BUILD_DIR}/{name}/{out.stem}-{lang}{suffix}{EXTENSIONS[out.format]}"
+                if not (campaign.root / target).resolve().is_relative_to((campaign.root / BUILD_DIR).resolve()):
+                    raise BuildError(Problem("content/campaign.yaml", campaign.line_of("outputs", name),
+                                             f"output '{name}' would write {target}, outside build/",
+                                             "use a plain file name for the output and its stem"))
                 units.append(Unit(name, lang, edition, target))
                 units.extend(recipient_units(campaign, name, lang, edition))
     return units
@@ -255,8 +259,15 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        """Every problem from every failed unit."""
-        return [p for r in self.results if r.error for p in r.error.problems]
+        """Every problem from every failed unit, each once (units share documents and templates)."""
+        from .validate import unique
+
+        return unique([p for r in self.results if r.error for p in r.error.problems])
+
+    @property
+    def tracebacks(self) -> list[str]:
+        """Tracebacks of unexpected failures, for --debug."""
+        return [r.error.detail for r in self.results if r.error and r.error.detail]
 
 
 def build(campaign: Campaign, names: list[str] | None = None, draft: bool = False,
@@ -283,6 +294,11 @@ def build(campaign: Campaign, names: list[str] | None = None, draft: bool = Fals
                 state.digest(root, f"content/translations/{unit.lang}.po")
         if quick_first:
             todo.sort(key=lambda u: (state.units.get(u.target) or {}).get("seconds", float("inf")))
+        if todo:  # gather every problem of every input first, then render (one pass, not one per run)
+            from .validate import validate
+
+            if problems := validate(campaign, todo):
+                raise ContentError(problems)
         if on_plan:
             on_plan(decisions)
         results = run_units(campaign, todo, draft, jobs, progress)
@@ -359,7 +375,9 @@ def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
     except PresskitError as exc:
         return Result(unit, error=exc, seconds=time.perf_counter() - started)
     except Exception as exc:  # an unexpected failure must still name the output, not crash the build
+        import traceback
+
         error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
-                                   "run with --debug and report it"))
+                                   "run with --debug and report it"), detail=traceback.format_exc())
         return Result(unit, error=error, seconds=time.perf_counter() - started)
     return Result(unit, inputs, time.perf_counter() - started)

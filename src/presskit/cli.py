@@ -92,6 +92,8 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     if as_json:
         click.echo(json_summary(report, report.errors))
     if report.errors:
+        for detail in report.tracebacks if obj.debug else ():
+            click.echo(detail, err=True)
         raise PresskitError(report.errors)
     built = sum(1 for r in report.results if r.error is None)
     skipped = len(report.decisions) - len(report.results)

@@ -20,6 +20,9 @@ FOOTNOTE = re.compile(r"^(\[\^[^\]]+\]:[ \t]*)(.*)$")
 TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?$")
 # Front-matter keys that are data, not prose: never offered to translators.
 UNTRANSLATED_KEYS = {"date", "published", "slug", "id", "lang", "template", "layout"}
+# A document larger than this is refused before parsing: 1 MB of Markdown is some 500 printed
+# pages, far beyond a brochure, and a 10 MB file would keep Markdown and WeasyPrint busy for minutes.
+MAX_DOCUMENT_BYTES = 1_000_000
 
 
 @dataclass
@@ -111,6 +114,10 @@ def read_text(path: Path, root: Path) -> str:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContentError(Problem(name, None, "file not found", "create it or correct the name")) from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ContentError(Problem(name, None, f"file is {len(data) / 1e6:.1f} MB, more than the "
+                                   f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB limit for a document",
+                                   "split it into several documents or remove pasted data"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

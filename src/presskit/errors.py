@@ -34,12 +34,14 @@ class PresskitError(Exception):
 
     exit_code = EXIT_ERROR
 
-    def __init__(self, problems: Problem | list[Problem] | str):
+    def __init__(self, problems: Problem | list[Problem] | str, detail: str | None = None):
         if isinstance(problems, str):
             problems = [Problem(None, None, problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
+        # The traceback of an unexpected failure behind this error, shown with --debug only.
+        self.detail = detail
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -78,7 +80,7 @@ def relpath(path: Path | str, root: Path) -> str:
 
 
 def _reduce(self):
-    return (type(self), (self.problems,))
+    return (type(self), (self.problems, self.detail))
 
 
 PresskitError.__reduce__ = _reduce  # keep the structured problems across process boundaries

@@ -8,7 +8,7 @@ from pathlib import Path
 from .build import Unit, atomic_write
 from .config import Campaign
 from .content import load_document
-from .errors import Problem, TranslationError
+from .errors import ContentError, Problem, TranslationError
 from .i18n import load_localizer, localize, localize_campaign, mark_draft
 from .render import Page, main_template, make_environment, render_html, template_files
 
@@ -54,8 +54,11 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
         from .pdf import write_pdf
 
         fetcher = ProjectFetcher(root)
-        atomic_write(target, write_pdf(html, campaign, unit.edition, unit.lang, fetcher,
-                                              booklet=out.booklet))
+        data = write_pdf(html, campaign, unit.edition, unit.lang, fetcher, booklet=out.booklet)
+        if fetcher.refused:  # WeasyPrint only logs refused resources: they are errors here
+            sources = [source.path, *map(Path, template_files(env, main_template(out)))]
+            raise ContentError(fetcher.problems(unit.target, sources))
+        atomic_write(target, data)
         inputs |= {_rel(p, root) for p in fetcher.read}
     return sorted(inputs)
 

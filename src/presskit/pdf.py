@@ -11,7 +11,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .config import Campaign
 from .errors import BuildError, Problem
-from .fetch import ProjectFetcher
+from .fetch import ProjectFetcher, remove_attachments
 
 MM = 72 / 25.4  # PostScript points per millimetre
 # Crop marks sit outside the bleed: they start this far beyond the trim and run this long.
@@ -38,6 +38,7 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
               fetcher: ProjectFetcher, booklet: bool = False) -> bytes:
     """Render *html* as the given edition (print or screen) and return the PDF bytes."""
     document = HTML(string=html, base_url=str(campaign.root) + "/", url_fetcher=fetcher)
+    remove_attachments(document)  # WeasyPrint would embed rel=attachment targets in the PDF
     stylesheets, options = [], {}
     if edition == "print":
         stylesheets.append(CSS(string=print_css(campaign), font_config=font_config()))

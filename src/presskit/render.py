@@ -71,10 +71,12 @@ def _markdown(lang: str) -> markdown.Markdown:
 
 
 def markdown_to_html(text: str, lang: str) -> Markup:
-    """Render Markdown to HTML with the language's own quotation marks."""
+    """Render Markdown to HTML with the language's own quotation marks, sanitised (see sanitize.py)."""
+    from .sanitize import sanitize_html
+
     md = _markdown(lang)
     md.reset()
-    return Markup(md.convert(text))
+    return Markup(sanitize_html(md.convert(text)))
 
 
 def format_date(value, lang: str, format: str = "long") -> str:

@@ -1,0 +1,130 @@
+"""Check every input a build will use before rendering anything, and report all problems in one pass."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from .errors import PresskitError, Problem
+
+# Lists and quotes deeper than this are refused: no layout needs them, and WeasyPrint recurses
+# once per level (200 levels exhausted Python's stack after 29 s of rendering).
+MAX_NESTING = 10
+IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"")
+LIST_MARKER = re.compile(r"^((?:[ \t]*>)*)([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+")
+QUOTE_MARKER = re.compile(r"^(?:[ \t]{0,3}>)+")
+
+
+def validate(campaign, units) -> list[Problem]:
+    """Every problem in the documents, images, templates and catalogs the given units use."""
+    from .content import load_document
+
+    root = campaign.root
+    problems: list[Problem] = []
+    documents: dict[str, set[str]] = {}  # document → formats it is rendered to
+    for unit in units:
+        out = campaign.outputs[unit.output]
+        documents.setdefault(out.document, set()).add(out.format)
+    for name, formats in documents.items():
+        path = root / "content" / name
+        try:
+            doc = load_document(path, root)
+        except PresskitError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(nesting_problems(doc))
+        problems.extend(image_problems(doc, root, campaign.source_language, formats))
+    templates = sorted({campaign.outputs[u.output].template for u in units})
+    problems.extend(template_problems(root, templates))
+    problems.extend(catalog_problems(campaign, sorted({u.lang for u in units})))
+    return unique(problems)
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    """The problems without repeats (several units often share one document or template)."""
+    seen, out = set(), []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
+def nesting_problems(doc) -> list[Problem]:
+    """Lists or quotes nested deeper than MAX_NESTING levels."""
+    problems = []
+    for block in doc.blocks:
+        for offset, text in enumerate(block.markdown().split("\n")):
+            depth = _depth(text)
+            if depth > MAX_NESTING:
+                problems.append(Problem(doc.name, block.line + offset,
+                                        f"list or quote nested {depth} levels deep (the limit is {MAX_NESTING})",
+                                        "flatten it: use sub-headings or fewer levels"))
+                break  # one message per block is enough
+    return problems
+
+
+def _depth(line: str) -> int:
+    quotes = len(m.group(0).replace(" ", "").replace("\t", "")) if (m := QUOTE_MARKER.match(line)) else 0
+    if m := LIST_MARKER.match(line):
+        indent = len(m.group(2).expandtabs(4))
+        return quotes + indent // 4 + 1  # Python-Markdown nests a list item per 4 columns
+    return quotes
+
+
+def image_problems(doc, root: Path, lang: str, formats: set[str]) -> list[Problem]:
+    """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
+    from .fetch import DOCX_IMAGE_FORMATS, IMAGE_FORMATS, check_image, resolve_project_file
+    from .render import markdown_to_html
+
+    allowed = DOCX_IMAGE_FORMATS if "docx" in formats else IMAGE_FORMATS
+    source = doc.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+    problems = []
+    for src in dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(markdown_to_html(doc.markdown(), lang))):
+        if src.startswith("data:"):
+            continue
+        found = resolve_project_file(root, src)
+        if isinstance(found, Path):
+            found = check_image(found, src, allowed)
+        if found is not None:
+            at = source.find(src)
+            line = source.count("\n", 0, at) + 1 if at >= 0 else None
+            problems.append(Problem(doc.name, line, found.message, found.fix))
+    return problems
+
+
+def template_problems(root: Path, templates: list[str]) -> list[Problem]:
+    """Syntax errors in every Jinja file of the given template folders (and templates/shared)."""
+    import jinja2
+
+    from .render import make_environment
+
+    env = make_environment(root)
+    problems = []
+    folders = [root / "templates" / t for t in templates] + [root / "templates" / "shared"]
+    for folder in dict.fromkeys(folders):
+        for path in sorted(folder.rglob("*.j2")) if folder.is_dir() else ():
+            name = path.relative_to(root).as_posix()
+            try:
+                env.parse(path.read_text(encoding="utf-8-sig"), path.name, name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(Problem(name, exc.lineno, f"template syntax error: {exc.message}",
+                                        "fix the Jinja tag on that line"))
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(name, None, f"not valid UTF-8 (byte at offset {exc.start})",
+                                        "save the file as UTF-8"))
+    return problems
+
+
+def catalog_problems(campaign, langs: list[str]) -> list[Problem]:
+    """Translation catalogs of the given languages that cannot be read."""
+    from .i18n import load_localizer
+
+    problems = []
+    for lang in langs:
+        try:
+            load_localizer(campaign.root, lang, campaign.source_language)
+        except PresskitError as exc:
+            problems.extend(exc.problems)
+    return problems
