@@ -243,7 +243,7 @@ def main() -> None:
     """Entry point: run the CLI, turning presskit errors into messages and exit codes."""
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, prog_name="presskit")
     except PresskitError as exc:
         if debug:
             raise

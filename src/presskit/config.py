@@ -99,7 +99,8 @@ def load_yaml(path: Path, root: Path):
         raise ConfigError(Problem(name, None, "file not found",
                                   "create it (presskit new DIR scaffolds a project)")) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(Problem(name, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})",
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(Problem(name, line, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})",
                                   "save the file as UTF-8")) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -113,7 +114,7 @@ def load_yaml(path: Path, root: Path):
 def yaml_error_line(exc: yaml.MarkedYAMLError, offset: int = 0) -> int | None:
     """1-based line of a YAML error: where the unclosed construct began if the file just ended."""
     mark = exc.problem_mark
-    at_end = "<stream end>" in (exc.problem or "")
+    at_end = "<stream end>" in (exc.problem or "") or "end of stream" in (exc.problem or "")
     if exc.context_mark and (mark is None or at_end):
         mark = exc.context_mark
     if mark is None:
@@ -123,8 +124,16 @@ def yaml_error_line(exc: yaml.MarkedYAMLError, offset: int = 0) -> int | None:
     return mark.line + 1 + offset
 
 
+# More values than any campaign has: only YAML aliases expanding exponentially get here.
+MAX_YAML_VALUES = 100_000
+
+
 def _to_python(node, path: tuple, lines: dict):
     lines[path] = node.start_mark.line + 1
+    if len(lines) > MAX_YAML_VALUES:
+        raise ConfigError(Problem(str(CONFIG_FILE), node.start_mark.line + 1,
+                                  f"more than {MAX_YAML_VALUES} values (YAML aliases expanding)",
+                                  "write the values out instead of nesting aliases (*name)"))
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
@@ -135,7 +144,12 @@ def _to_python(node, path: tuple, lines: dict):
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, path + (i,), lines) for i, item in enumerate(node.value)]
     loader = yaml.SafeLoader("")
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. 2021-13-02 parses as a date, then fails
+        raise ConfigError(Problem(str(CONFIG_FILE), node.start_mark.line + 1,
+                                  f"{'.'.join(map(str, path))}: '{node.value}' is not a valid value ({exc})",
+                                  "write dates as YYYY-MM-DD, or quote the value to keep it as text")) from None
 
 
 class _Validator:
@@ -148,8 +162,8 @@ class _Validator:
 
     def problem(self, path, message, fix=None) -> Problem:
         line = self.lines.get(tuple(path))
-        key = ".".join(str(p) for p in path) or "<top>"
-        return Problem(self.file, line, f"{key}: {message}", fix)
+        key = ".".join(str(p) for p in path)
+        return Problem(self.file, line, f"{key}: {message}" if key else message, fix)
 
     def build(self, cls, data, path: tuple):
         if not isinstance(data, dict):

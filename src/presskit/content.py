@@ -153,6 +153,8 @@ def _front_matter(source: str, name: str) -> tuple[dict, dict]:
         line = yaml_error_line(exc, offset=1)  # the opening --- is line 1
         raise ContentError(Problem(name, line, f"invalid front matter: {exc.problem or exc.context}",
                                    "fix the YAML between the --- lines")) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value that parses but cannot be built
+        raise ContentError(_bad_value(node, name, exc)) from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
@@ -160,6 +162,17 @@ def _front_matter(source: str, name: str) -> tuple[dict, dict]:
                                    "write e.g. 'title: My title'"))
     lines = {k.value: k.start_mark.line + 2 for k, _ in node.value}
     return data, lines
+
+
+def _bad_value(node, name: str, exc: Exception) -> Problem:
+    """Locate the front-matter value YAML could not build (such as the date 2021-13-02)."""
+    for key, value in getattr(node, "value", []):
+        try:
+            yaml.SafeLoader("").construct_object(value, deep=True)
+        except (ValueError, TypeError, OverflowError):
+            return Problem(name, value.start_mark.line + 2, f"{key.value}: '{value.value}' is not a valid value "
+                           f"({exc})", "write dates as YYYY-MM-DD, or quote the value to keep it as text")
+    return Problem(name, 2, f"invalid front matter ({exc})", "fix the YAML between the --- lines")
 
 
 def parse_blocks(text: str, first_line: int = 1) -> list[Block]:

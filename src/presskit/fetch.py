@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -77,10 +78,16 @@ def check_image(path: Path, ref: str, formats: set[str] = IMAGE_FORMATS) -> Prob
 
             etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
         else:
-            from PIL import Image
+            from PIL import Image, ImageFile
 
-            with Image.open(path) as img:
-                img.load()  # decodes every pixel: a truncated file fails here
+            # WeasyPrint turns LOAD_TRUNCATED_IMAGES on for the whole process when imported;
+            # the check must see a truncated file as what it is.
+            tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                with Image.open(path) as img:
+                    img.load()  # decodes every pixel: a truncated file fails here
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except Exception as exc:  # any decoder failure means the same thing to the author
         return Problem(None, None, f"image '{ref}' is corrupt ({type(exc).__name__}: {exc})",
                        "export the image again from its source")
@@ -113,7 +120,9 @@ def _fetcher_class():
             found = resolve_project_file(self.root, url)
             if isinstance(found, Path):
                 self.read.add(found)
-                return URLFetcherResponse(url, body=found.read_bytes())
+                # WeasyPrint ignores a linked stylesheet whose type is not text/css: say what it is.
+                kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": kind})
             self.refused.append(url)
             self.reasons[url] = found
             # WeasyPrint catches this and logs it; the build reports the refusal as an error.

@@ -56,7 +56,7 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
         fetcher = ProjectFetcher(root)
         data = write_pdf(html, campaign, unit.edition, unit.lang, fetcher, booklet=out.booklet)
         if fetcher.refused:  # WeasyPrint only logs refused resources: they are errors here
-            sources = [source.path, *map(Path, template_files(env, main_template(out)))]
+            sources = [source.path, *map(Path, template_files(env, main_template(out))), *sorted(fetcher.read)]
             raise ContentError(fetcher.problems(unit.target, sources))
         atomic_write(target, data)
         inputs |= {_rel(p, root) for p in fetcher.read}

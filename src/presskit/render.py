@@ -140,8 +140,28 @@ def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], st
                                     "create it or correct the include/extends name")) from None
     except jinja2.UndefinedError as exc:
         file, line = _render_location(exc, page)
-        raise TemplateError(Problem(file, line, f"undefined variable: {exc.message}",
-                                    "define it in the content's front matter or fix the name")) from None
+        raise TemplateError(_undefined_problem(exc, file, line, page)) from None
+
+
+def _undefined_problem(exc, file: str, line: int | None, page: Page) -> Problem:
+    """Name the missing expression (doc.meta.subtitle) and the document to add it to, when possible."""
+    import re
+
+    attr = re.fullmatch(r"'[^']*' has no attribute '(\w+)'", exc.message or "")
+    if attr and line:
+        try:
+            source = (page.campaign.root / file).read_text(encoding="utf-8-sig").split("\n")[line - 1]
+        except (OSError, IndexError):
+            source = ""
+        if m := re.search(rf"\b([\w.]+\.{attr.group(1)})\b", source):
+            expression = m.group(1)
+            fix = "define it or fix the name"
+            if expression.startswith("doc.meta."):
+                fix = (f"add '{attr.group(1)}: …' to the front matter of {page.document.name}, "
+                       f"or guard it with {{% if {expression} is defined %}}")
+            return Problem(file, line, f"undefined variable: {expression} ({exc.message})", fix)
+    return Problem(file, line, f"undefined variable: {exc.message}",
+                   "define it in the content's front matter or fix the name")
 
 
 def _template_name(filename: str | None, page: Page) -> str:

@@ -90,7 +90,8 @@ def image_problems(doc, root: Path, lang: str, formats: set[str]) -> list[Proble
         if found is not None:
             at = source.find(src)
             line = source.count("\n", 0, at) + 1 if at >= 0 else None
-            problems.append(Problem(doc.name, line, found.message, found.fix))
+            message = found.message if found.message.startswith("image") else f"image {found.message}"
+            problems.append(Problem(doc.name, line, message, found.fix))
     return problems
 
 
