@@ -54,7 +54,7 @@ def test_missing_required_key(project):
     edit_config(project, "organisation: Latvijas Republikas Ārlietu ministrija\n", "")
     with pytest.raises(ConfigError) as err:
         load_config(project)
-    assert str(err.value).startswith("content/campaign.yaml:2: <top>: required key 'organisation' is missing")
+    assert str(err.value).startswith("content/campaign.yaml:2: required key 'organisation' is missing")
 
 
 def test_wrong_type_names_line(project):
