@@ -108,7 +108,10 @@ def load_yaml(path: Path, root: Path):
         raise ConfigError(Problem(name, yaml_error_line(exc), f"invalid YAML: {exc.problem or exc.context}",
                                   "fix the syntax (indentation, colons, quotes)")) from None
     lines: dict[tuple, int] = {}
-    return _to_python(node, (), lines), lines
+    try:
+        return _to_python(node, (), lines), lines
+    except _BadValue as exc:
+        raise ConfigError(Problem(name, *exc.args)) from None
 
 
 def yaml_error_line(exc: yaml.MarkedYAMLError, offset: int = 0) -> int | None:
@@ -131,9 +134,8 @@ MAX_YAML_VALUES = 100_000
 def _to_python(node, path: tuple, lines: dict):
     lines[path] = node.start_mark.line + 1
     if len(lines) > MAX_YAML_VALUES:
-        raise ConfigError(Problem(str(CONFIG_FILE), node.start_mark.line + 1,
-                                  f"more than {MAX_YAML_VALUES} values (YAML aliases expanding)",
-                                  "write the values out instead of nesting aliases (*name)"))
+        raise _BadValue(node.start_mark.line + 1, f"more than {MAX_YAML_VALUES} values (YAML aliases expanding)",
+                        "write the values out instead of nesting aliases (*name)")
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
@@ -147,9 +149,13 @@ def _to_python(node, path: tuple, lines: dict):
     try:
         return loader.construct_object(node)
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. 2021-13-02 parses as a date, then fails
-        raise ConfigError(Problem(str(CONFIG_FILE), node.start_mark.line + 1,
-                                  f"{'.'.join(map(str, path))}: '{node.value}' is not a valid value ({exc})",
-                                  "write dates as YYYY-MM-DD, or quote the value to keep it as text")) from None
+        raise _BadValue(node.start_mark.line + 1,
+                        f"{'.'.join(map(str, path))}: '{node.value}' is not a valid value ({exc})",
+                        "write dates as YYYY-MM-DD, or quote the value to keep it as text") from None
+
+
+class _BadValue(Exception):
+    """A YAML value that parsed but cannot be used (line, message, fix); load_yaml adds the file."""
 
 
 class _Validator:
