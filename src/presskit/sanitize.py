@@ -38,8 +38,10 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 def _filter(tag: str, attribute: str, value: str) -> str | None:
     """Per-attribute rules nh3's scheme list cannot express: links and images differ."""
     if attribute == "href":
+        # Web, mail and phone links, and links within the document. A path would become a
+        # file: link in the PDF, pointing readers at (and revealing) the build machine's files.
         scheme = urlparse(value).scheme.lower()
-        return value if scheme in LINK_SCHEMES or not scheme else None
+        return value if scheme in LINK_SCHEMES or value.startswith("#") else None
     if attribute == "src":
         scheme = urlparse(value).scheme.lower()
         # Remote images are kept here so validation can report them with file and line;
