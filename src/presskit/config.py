@@ -107,11 +107,20 @@ def load_yaml(path: Path, root: Path):
     except yaml.MarkedYAMLError as exc:
         raise ConfigError(Problem(name, yaml_error_line(exc), f"invalid YAML: {exc.problem or exc.context}",
                                   "fix the syntax (indentation, colons, quotes)")) from None
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError(reader_problem(exc, text, name)) from None
     lines: dict[tuple, int] = {}
     try:
         return _to_python(node, (), lines), lines
     except _BadValue as exc:
         raise ConfigError(Problem(name, *exc.args)) from None
+
+
+def reader_problem(exc: yaml.reader.ReaderError, text: str, name: str, offset: int = 0) -> Problem:
+    """A control character YAML refuses (PyYAML's reader reports only a character position)."""
+    line = text[: exc.position].count("\n") + 1 + offset
+    return Problem(name, line, f"invalid YAML: control character U+{exc.character:04X} is not allowed",
+                   "delete the invisible character (it often comes with pasted text)")
 
 
 def yaml_error_line(exc: yaml.MarkedYAMLError, offset: int = 0) -> int | None:

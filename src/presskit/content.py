@@ -9,7 +9,7 @@ from typing import Callable
 
 import yaml
 
-from .config import yaml_error_line
+from .config import reader_problem, yaml_error_line
 from .errors import ContentError, Problem, relpath
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
@@ -23,6 +23,9 @@ UNTRANSLATED_KEYS = {"date", "published", "slug", "id", "lang", "template", "lay
 # A document larger than this is refused before parsing: 1 MB of Markdown is some 500 printed
 # pages, far beyond a brochure, and a 10 MB file would keep Markdown and WeasyPrint busy for minutes.
 MAX_DOCUMENT_BYTES = 1_000_000
+# Characters XML (hence DOCX, and the PDF's HTML parser) cannot carry: C0 controls but tab and newline.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTROL_FIX = "delete the invisible character (it often comes with pasted text)"
 
 
 @dataclass
@@ -124,7 +127,11 @@ def read_text(path: Path, root: Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                                    "save the file as UTF-8")) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if m := CONTROL_CHARACTERS.search(text):
+        raise ContentError(Problem(name, text.count("\n", 0, m.start()) + 1,
+                                   f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
+    return text
 
 
 def load_document(path: Path, root: Path) -> Document:
@@ -153,6 +160,8 @@ def _front_matter(source: str, name: str) -> tuple[dict, dict]:
         line = yaml_error_line(exc, offset=1)  # the opening --- is line 1
         raise ContentError(Problem(name, line, f"invalid front matter: {exc.problem or exc.context}",
                                    "fix the YAML between the --- lines")) from None
+    except yaml.reader.ReaderError as exc:
+        raise ContentError(reader_problem(exc, source, name, offset=1)) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a value that parses but cannot be built
         raise ContentError(_bad_value(node, name, exc)) from None
     if data is None:

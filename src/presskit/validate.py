@@ -33,6 +33,7 @@ def validate(campaign, units) -> list[Problem]:
         except PresskitError as exc:
             problems.extend(exc.problems)
             continue
+        problems.extend(meta_problems(doc))
         problems.extend(nesting_problems(doc))
         problems.extend(image_problems(doc, root, campaign.source_language, formats))
     templates = sorted({campaign.outputs[u.output].template for u in units})
@@ -49,6 +50,32 @@ def unique(problems: list[Problem]) -> list[Problem]:
             seen.add(str(p))
             out.append(p)
     return out
+
+
+def meta_problems(doc) -> list[Problem]:
+    """Front-matter values carrying control characters (YAML escapes such as "\\x1f" let them in)."""
+    from .content import CONTROL_CHARACTERS, CONTROL_FIX
+
+    problems = []
+    for key, value in doc.meta.items():
+        for text in _strings(value):
+            if m := CONTROL_CHARACTERS.search(text):
+                problems.append(Problem(doc.name, doc.meta_lines.get(key), f"{key}: control character "
+                                        f"U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
+                break
+    return problems
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def nesting_problems(doc) -> list[Problem]:
@@ -120,10 +147,22 @@ def template_problems(root: Path, templates: list[str]) -> list[Problem]:
 
 def catalog_problems(campaign, langs: list[str]) -> list[Problem]:
     """Translation catalogs of the given languages that cannot be read."""
-    from .i18n import load_localizer
+    from .content import CONTROL_CHARACTERS, CONTROL_FIX
+    from .i18n import catalog_path, load_localizer
 
     problems = []
     for lang in langs:
+        if lang == campaign.source_language:
+            continue
+        path = catalog_path(campaign.root, lang)
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            text = ""
+        if m := CONTROL_CHARACTERS.search(text):  # a translation would carry it into every output
+            problems.append(Problem(path.relative_to(campaign.root).as_posix(), text.count("\n", 0, m.start()) + 1,
+                                    f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
+            continue
         try:
             load_localizer(campaign.root, lang, campaign.source_language)
         except PresskitError as exc:
