@@ -167,4 +167,31 @@ def catalog_problems(campaign, langs: list[str]) -> list[Problem]:
             load_localizer(campaign.root, lang, campaign.source_language)
         except PresskitError as exc:
             problems.extend(exc.problems)
+            continue
+        if path.is_file():
+            problems.extend(duplicate_entries(path, path.relative_to(campaign.root).as_posix()))
+    return problems
+
+
+def duplicate_entries(path: Path, name: str) -> list[Problem]:
+    """Entries of a PO file whose msgid (and msgctxt) repeats: Babel would silently keep the last one."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileParser
+
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+
+    class Parser(PoFileParser):
+        def _add_message(self):
+            key = (self.messages[0].denormalize(), self.context.denormalize() if self.context else None,
+                   self.obsolete)
+            line = self.offset + 1
+            if key in seen and not self.obsolete:
+                problems.append(Problem(name, line, f"duplicate entry for “{key[0][:60]}” (first on line "
+                                        f"{seen[key]})", "delete one of the two entries"))
+            seen.setdefault(key, line)
+            super()._add_message()
+
+    with path.open("rb") as fh:
+        Parser(Catalog(), ignore_obsolete=True).parse(fh)
     return problems
