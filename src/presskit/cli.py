@@ -132,10 +132,12 @@ def json_summary(report, problems) -> str:
 def check(obj: Context, root, strict):
     """Validate the configuration and content, and preflight the built files."""
     campaign = load(root, strict, obj)
-    from .content import load_document
+    from .build import plan
+    from .errors import ContentError
+    from .validate import validate
 
-    for out in campaign.outputs.values():
-        load_document(campaign.root / "content" / out.document, campaign.root)
+    if problems := validate(campaign, plan(campaign)):  # every content problem, in one pass
+        raise ContentError(problems)
     from .i18n_check import check_translations
     from .preflight import draft_targets, preflight_project
 

@@ -33,9 +33,9 @@ def validate(campaign, units) -> list[Problem]:
         except PresskitError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(meta_problems(doc))
-        problems.extend(nesting_problems(doc))
-        problems.extend(image_problems(doc, root, campaign.source_language, formats))
+        found = meta_problems(doc) + nesting_problems(doc) + image_problems(doc, root, campaign.source_language,
+                                                                             formats)
+        problems.extend(sorted(found, key=lambda p: p.line or 0))  # in reading order
     templates = sorted({campaign.outputs[u.output].template for u in units})
     problems.extend(template_problems(root, templates))
     problems.extend(catalog_problems(campaign, sorted({u.lang for u in units})))
