@@ -99,7 +99,9 @@ def test_generated_projects_build_or_fail_cleanly(meta, body, catalog, monkeypat
         (root / "content" / "sheet.md").write_text(f"---\n{meta}---\n\n# Galvenās vēstis\n\n{body}\n",
                                                    encoding="utf-8", newline="")
         po = catalog.draw(po_catalog(SEGMENTS))
-        (root / "content" / "translations" / "en.po").write_text(po, encoding="utf-8")
+        catalog_file = root / "content" / "translations" / "en.po"
+        catalog_file.parent.mkdir(exist_ok=True)  # git keeps no empty folder: a fresh clone has none
+        catalog_file.write_text(po, encoding="utf-8")
         with monkeypatch.context() as patch:
             code, out, err = run_cli(["build", "--draft", "-j", "1", "--root", str(root)], patch)
         assert_clean(code, out, err, root)
