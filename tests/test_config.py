@@ -94,3 +94,12 @@ def test_output_language_must_be_campaign_language(project):
     with pytest.raises(ConfigError) as err:
         load_config(project)
     assert "outputs.brochure.languages.1: language 'en' is not in the campaign's languages" in str(err.value)
+
+
+def test_duplicate_key_names_both_lines(project):
+    edit_config(project, "  bleed_mm: 3", "  bleed_mm: 3\n  bleed_mm: 5")
+    with pytest.raises(ConfigError) as err:
+        load_config(project)
+    first = line_of(project, "bleed_mm: 3")
+    assert str(err.value) == (f"content/campaign.yaml:{first + 1}: print.bleed_mm: duplicate key "
+                              f"(first set on line {first}) — keep one of the two lines")

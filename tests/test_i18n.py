@@ -98,7 +98,7 @@ def test_edited_paragraph_is_fuzzy_everywhere_and_release_build_refuses_it(proje
         assert entry.fuzzy and entry.previous_id == [OLD], lang
         assert entry.locations == [("content/handout.md", 19)]
         assert '#| msgid ""\n#| "Kā moderna,' in (project / f"content/translations/{lang}.po").read_text()
-    if shutil.which("msgfmt"):  # GNU gettext, the reference reader, accepts what presskit wrote
+    if shutil.which("msgfmt"):  # GNU gettext (bootstrap --test installs it) accepts what presskit wrote
         for lang in TARGETS:
             run_msgfmt(project / "content" / "translations" / f"{lang}.po")
 

@@ -149,6 +149,11 @@ def _to_python(node, path: tuple, lines: dict):
         out = {}
         for key_node, value_node in node.value:
             key = key_node.value
+            if key in out:  # PyYAML would silently keep the last one: an edit that does nothing
+                dotted = ".".join(map(str, path + (key,)))
+                raise _BadValue(key_node.start_mark.line + 1,
+                                f"{dotted}: duplicate key (first set on line {lines[path + (key,)]})",
+                                "keep one of the two lines")
             lines[path + (key,)] = key_node.start_mark.line + 1
             out[key] = _to_python(value_node, path + (key,), lines)
         return out
