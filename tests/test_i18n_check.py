@@ -94,3 +94,25 @@ def test_built_outputs_pass_the_check(built):
     assert "warning" not in proc.stderr
     assert check_pdf_fonts(built / "build" / "handouts" / "handout-zh.pdf",
                            ["Noto Sans", "Noto Serif"], Path(built))  # CJK faces are not Latin ones
+
+
+def test_pdf_glyph_check_is_cached_per_file_digest(tmp_path, monkeypatch):
+    """A second check answers from build/.presskit/pdf-glyphs.json; a changed PDF is read again."""
+    from types import SimpleNamespace
+
+    from weasyprint import HTML
+
+    from presskit import i18n_check
+
+    path = tmp_path / "build" / "a.pdf"
+    path.parent.mkdir()
+    HTML(string='<p style="font-family: Noto Sans">A \uE000 B</p>').write_pdf(path)
+    campaign = SimpleNamespace(root=tmp_path, print=SimpleNamespace(fonts=["Noto Sans"]))
+    first = [str(p) for p in i18n_check._cached_pdf_checks([path], campaign)]
+    assert first == ["build/a.pdf: page 1: 1 missing glyph(s) (.notdef) — a character is in no configured "
+                     "font: use a font that covers the script or change the text"]
+    calls = []
+    monkeypatch.setattr(i18n_check, "check_pdf_fonts", lambda *a, **k: calls.append(a) or [])
+    assert [str(p) for p in i18n_check._cached_pdf_checks([path], campaign)] == first and calls == []
+    HTML(string='<p style="font-family: Noto Sans">A B</p>').write_pdf(path)
+    assert i18n_check._cached_pdf_checks([path], campaign) == [] and len(calls) == 1

@@ -225,8 +225,38 @@ def check_translations(campaign: Campaign) -> tuple[list[Problem], list[Problem]
 
     errors, warnings = check_catalogs(campaign)
     errors += check_glyph_coverage(campaign)
-    for unit in plan(campaign):
-        target = campaign.root / unit.target
-        if target.suffix == ".pdf" and target.is_file():
-            errors += check_pdf_fonts(target, campaign.print.fonts, campaign.root, identity=False)
+    targets = [campaign.root / u.target for u in plan(campaign) if u.target.endswith(".pdf")]
+    errors += _cached_pdf_checks([t for t in targets if t.is_file()], campaign)
     return errors, warnings
+
+
+FONT_CACHE = Path("build") / ".presskit" / "pdf-glyphs.json"
+
+
+def _cached_pdf_checks(paths: list[Path], campaign: Campaign) -> list[Problem]:
+    """check_pdf_fonts per PDF, remembered by file digest so a second `make` does not reread PDFs."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    from .build import atomic_write
+
+    cache_path = campaign.root / FONT_CACHE
+    try:
+        cache = json.loads(cache_path.read_text())
+    except (FileNotFoundError, ValueError):
+        cache = {}
+    rules = hashlib.sha256(repr(campaign.print.fonts).encode() + Path(__file__).read_bytes()).hexdigest()
+    problems, changed = [], False
+    for path in paths:
+        key = relpath(path, campaign.root)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        entry = cache.get(key)
+        if not (entry and entry["digest"] == digest and entry["rules"] == rules):
+            found = check_pdf_fonts(path, campaign.print.fonts, campaign.root, identity=False)
+            entry = cache[key] = {"digest": digest, "rules": rules, "problems": [asdict(p) for p in found]}
+            changed = True
+        problems.extend(Problem(**p) for p in entry["problems"])
+    if changed:
+        atomic_write(cache_path, json.dumps(cache, indent=1, sort_keys=True).encode())
+    return problems
