@@ -31,8 +31,13 @@ def run(text: str, char_style: str | None = None):
 
 def tab_run():
     """A run holding one tab character (aligned by the paragraph style's tab stops)."""
+    return _run_of("w:tab")
+
+
+def _run_of(tag: str):
+    """A run holding one empty element such as w:tab or w:br."""
     r = OxmlElement("w:r")
-    r.append(OxmlElement("w:tab"))
+    r.append(OxmlElement(tag))
     return r
 
 
@@ -172,9 +177,7 @@ def _rpr(char_style: str):
 
 def break_run():
     """A run holding a line break (w:br without a type)."""
-    r = OxmlElement("w:r")
-    r.append(OxmlElement("w:br"))
-    return r
+    return _run_of("w:br")
 
 
 def table_look(table, header_row: bool, first_column: bool) -> None:
