@@ -103,3 +103,56 @@ def test_duplicate_key_names_both_lines(project):
     first = line_of(project, "bleed_mm: 3")
     assert str(err.value) == (f"content/campaign.yaml:{first + 1}: print.bleed_mm: duplicate key "
                               f"(first set on line {first}) — keep one of the two lines")
+
+
+# ---- the parsed-YAML cache (build/.presskit/yaml.json) --------------------------------------------
+
+def test_yaml_cache_is_used_and_invalidated_by_an_edit(project):
+    """A cached parse gives the same campaign; an edited file is parsed again, errors included."""
+    import subprocess
+    import sys
+
+    from presskit.config import YAML_CACHE
+
+    fresh = load_config(project)
+    assert not (project / YAML_CACHE).exists()  # no build/ yet: reading must not create it
+    (project / YAML_CACHE).parent.mkdir(parents=True)
+    load_config(project)
+    assert "content/campaign.yaml" in (project / YAML_CACHE).read_text(encoding="utf-8")
+    cached = load_config(project)
+    assert cached == fresh and cached.lines == fresh.lines and cached.date == fresh.date
+    # From the cache, PyYAML is not even imported.
+    code = ("import sys; from presskit.config import load_config; load_config(sys.argv[1]); "
+            "print('yaml' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+    edit_config(project, "title: Latvija ANO Drošības padomē", "title: Cits nosaukums")
+    assert load_config(project).title == "Cits nosaukums"
+    edit_config(project, "source_language: lv\n", "source_language: lv\n  languages: [lv]\n")
+    with pytest.raises(ConfigError) as exc:
+        load_config(project)
+    assert str(exc.value) == (f"content/campaign.yaml:{line_of(project, '  languages: [lv]')}: invalid YAML: "
+                              "mapping values are not allowed here — fix the syntax (indentation, colons, quotes)")
+
+
+def test_yaml_cache_keeps_types_and_skips_what_json_cannot_hold(project, tmp_path):
+    import datetime as dt
+
+    from presskit.config import YAML_CACHE, load_yaml
+
+    (project / YAML_CACHE).parent.mkdir(parents=True)
+    path = project / "content" / "extra.yaml"
+    path.write_text("a: 2021-07-02\nb: [1, 1.5, true, null, '2021-07-02', {c: x}]\n'1': {d: {t: no}}\n",
+                    encoding="utf-8")
+    first = load_yaml(path, project)
+    second = load_yaml(path, project)
+    assert first == second == ({"a": dt.date(2021, 7, 2), "b": [1, 1.5, True, None, "2021-07-02", {"c": "x"}],
+                                "1": {"d": {"t": False}}}, first[1])
+    assert second[1][("b", 5, "c")] == 2 and second[1][("1", "d", "t")] == 3
+    binary = project / "content" / "binary.yaml"
+    binary.write_text("a: !!binary aGk=\n", encoding="utf-8")
+    assert load_yaml(binary, project)[0] == {"a": b"hi"}
+    assert "binary.yaml" not in (project / YAML_CACHE).read_text(encoding="utf-8")
+    (project / YAML_CACHE).write_text("{not json", encoding="utf-8")  # damaged: parsed again
+    assert load_yaml(path, project) == first

@@ -7,13 +7,16 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from .errors import ConfigError, Problem, relpath
 
 CONFIG_FILE = Path("content") / "campaign.yaml"
+# What each YAML file parsed to, by the digest of its text (build/.presskit/yaml.json): a build
+# whose YAML did not change never imports PyYAML (~30 ms, a tenth of a no-op build).
+YAML_CACHE = Path("build") / ".presskit" / "yaml.json"
+YAML_CACHE_FORMAT = 1
 FORMATS = ("pdf", "docx")
 EDITIONS = ("print", "screen")
 
@@ -102,6 +105,11 @@ def load_yaml(path: Path, root: Path):
         line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(Problem(name, line, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})",
                                   "save the file as UTF-8")) from None
+    cache = YamlCache(Path(root))
+    if (known := cache.get(name, text)) is not None:
+        return known
+    import yaml  # only when a file changed: see YAML_CACHE
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -111,9 +119,107 @@ def load_yaml(path: Path, root: Path):
         raise ConfigError(reader_problem(exc, text, name)) from None
     lines: dict[tuple, int] = {}
     try:
-        return _to_python(node, (), lines), lines
+        data = _to_python(node, (), lines)
     except _BadValue as exc:
         raise ConfigError(Problem(name, *exc.args)) from None
+    cache.put(name, text, data, lines)
+    return data, lines
+
+
+class YamlCache:
+    """Parsed YAML files of a project by text digest, in build/.presskit/yaml.json.
+
+    Only files that parsed without error are kept, so every message about a broken file still comes
+    from PyYAML itself; a file whose text changed is parsed again. Nothing is written while the
+    project has no build/.presskit/ folder (a command that only reads must not create build/).
+    """
+
+    def __init__(self, root: Path):
+        self.path = root / YAML_CACHE
+
+    def _entries(self) -> dict:
+        import json
+
+        try:
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return entries if isinstance(entries, dict) and entries.get("format") == _cache_format() else {}
+
+    def get(self, name: str, text: str):
+        """(data, lines) of *name* if its text is the one cached, else None."""
+        entry = self._entries().get(name)
+        if not isinstance(entry, dict) or entry.get("digest") != _text_digest(text):
+            return None
+        try:
+            return _decode(entry["data"]), {tuple(path): line for path, line in entry["lines"]}
+        except (KeyError, TypeError, ValueError):  # a damaged cache is only a slower build
+            return None
+
+    def put(self, name: str, text: str, data, lines: dict) -> None:
+        """Remember what *name* parsed to (values JSON cannot keep exactly are not cached)."""
+        import json
+        import os
+
+        if not self.path.parent.is_dir():
+            return
+        try:
+            encoded = _encode(data)
+            if any(type(p) not in (str, int) for path in lines for p in path):
+                raise _Uncacheable
+        except (_Uncacheable, RecursionError):
+            return
+        entries = self._entries() or {"format": _cache_format()}
+        entries[name] = {"digest": _text_digest(text), "data": encoded,
+                         "lines": [[list(path), line] for path, line in lines.items()]}
+        tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:  # read-only or full disk: the cache is an optimisation only
+            tmp.unlink(missing_ok=True)
+
+
+class _Uncacheable(Exception):
+    """A YAML value JSON cannot round-trip exactly (bytes, timestamps with time, sets)."""
+
+
+def _cache_format() -> str:
+    from . import __version__
+
+    return f"{YAML_CACHE_FORMAT}:{__version__}"
+
+
+def _text_digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _encode(value):
+    """JSON for parsed YAML data: every JSON object is a tag ({"d": mapping} or {"t": date})."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind is dict:
+        if any(type(k) is not str for k in value):
+            raise _Uncacheable
+        return {"d": {k: _encode(v) for k, v in value.items()}}
+    if kind is dt.date:
+        return {"t": value.isoformat()}
+    raise _Uncacheable
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "d" in value:
+            return {k: _decode(v) for k, v in value["d"].items()}
+        return dt.date.fromisoformat(value["t"])
+    return value
 
 
 def reader_problem(exc: yaml.reader.ReaderError, text: str, name: str, offset: int = 0) -> Problem:
@@ -145,6 +251,8 @@ def _to_python(node, path: tuple, lines: dict):
     if len(lines) > MAX_YAML_VALUES:
         raise _BadValue(node.start_mark.line + 1, f"more than {MAX_YAML_VALUES} values (YAML aliases expanding)",
                         "write the values out instead of nesting aliases (*name)")
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
@@ -282,17 +390,24 @@ def known_language(lang: str) -> bool:
     Looks for Babel's data file first without importing Babel (~10 ms, a no-op build's budget);
     only names without a file of their own (other spellings) ask Babel itself.
     """
-    import importlib.util
     import os
 
-    spec = importlib.util.find_spec("babel")
     plain = bool(lang) and os.path.basename(lang) == lang
-    for folder in (spec.submodule_search_locations or []) if spec and plain else []:
+    for folder in _babel_folders() if plain else ():
         if os.path.isfile(os.path.join(folder, "locale-data", f"{lang}.dat")):
             return True
     from babel import localedata
 
     return localedata.exists(lang)
+
+
+@lru_cache(maxsize=1)
+def _babel_folders() -> tuple[str, ...]:
+    """Where the babel package lives (searched once per process, not once per language)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    return tuple(spec.submodule_search_locations or ()) if spec else ()
 
 
 def _check_semantics(c: Campaign, v: _Validator, root: Path) -> None:

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from .config import reader_problem, yaml_error_line
 from .errors import ContentError, Problem, relpath
 
@@ -153,6 +151,8 @@ def load_document(path: Path, root: Path) -> Document:
 
 
 def _front_matter(source: str, name: str) -> tuple[dict, dict]:
+    import yaml  # here, not at the top: a no-op build imports this module but parses no document
+
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
         data = yaml.safe_load(source)
@@ -175,6 +175,8 @@ def _front_matter(source: str, name: str) -> tuple[dict, dict]:
 
 def _bad_value(node, name: str, exc: Exception) -> Problem:
     """Locate the front-matter value YAML could not build (such as the date 2021-13-02)."""
+    import yaml
+
     for key, value in getattr(node, "value", []):
         try:
             yaml.SafeLoader("").construct_object(value, deep=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -102,6 +101,8 @@ def _depth(line: str) -> int:
 
 def image_problems(doc, root: Path, lang: str, formats: set[str]) -> list[Problem]:
     """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
+    import html
+
     from .fetch import DOCX_IMAGE_FORMATS, IMAGE_FORMATS, check_image, resolve_project_file
     from .render import markdown_to_html
 
