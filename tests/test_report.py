@@ -153,3 +153,91 @@ def test_report_shows_preflight_after_check(tmp_path, built):
     if proc.returncode == 0:  # the default project passes: every PDF says so
         assert f"{len(pdfs)} of {len(pdfs)} PDF files passed preflight." in page.read_text(encoding="utf-8")
     assert "Not preflighted" not in page.read_text(encoding="utf-8")
+
+
+# ---- what the report recounts and re-reads (its caches must follow every edit) --------------------
+
+def _rebuilt_report(root, spy):
+    """Write the report as after a build that rendered something; returns its translation rows."""
+    from presskit.build import Decision, Report, Result
+    from presskit.report import write_report
+
+    campaign = load_config(root)
+    units = plan(campaign)
+    spy.clear()
+    write_report(campaign, Report([Decision(u, True, []) for u in units], [Result(units[0])], 0.1))
+    cache = json.loads((root / "build" / ".presskit" / "report.json").read_text(encoding="utf-8"))
+    return cache["translations"]["rows"]
+
+
+def test_translation_rows_recount_only_what_an_edit_touches(tmp_path, built, monkeypatch):
+    from presskit import i18n_catalogs
+
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    calls = []
+    real_status, real_extract = i18n_catalogs.status, i18n_catalogs.extract_template
+
+    def status(campaign, langs, templates=None):
+        calls.append(("status", tuple(langs)))
+        return real_status(campaign, langs, templates)
+
+    def extract_template(campaign, lang, only=None):
+        calls.append(("extract", lang))
+        return real_extract(campaign, lang, only)
+
+    monkeypatch.setattr(i18n_catalogs, "status", status)
+    monkeypatch.setattr(i18n_catalogs, "extract_template", extract_template)
+    langs = tuple(i18n_catalogs.target_languages(load_config(root)))
+
+    def expected():
+        return [{"lang": r.lang, "document": r.document, "translated": r.translated, "fuzzy": r.fuzzy,
+                 "untranslated": r.untranslated} for r in real_status(load_config(root), list(langs))]
+
+    rows = _rebuilt_report(root, calls)
+    assert rows == expected()
+    assert _rebuilt_report(root, calls) == rows and calls == []  # nothing changed: nothing recounted
+
+    # A translator's edit to one catalog: that language only, without extracting the source again.
+    po = root / "content" / "translations" / "en.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Facts"' in text
+    po.write_text(text.replace('msgstr "Facts"', 'msgstr ""', 1), encoding="utf-8")
+    before, rows = rows, _rebuilt_report(root, calls)
+    assert calls == [("status", ("en",))]
+    assert rows == expected() and rows != before
+    assert [r for r in rows if r["lang"] != "en"] == [r for r in before if r["lang"] != "en"]
+
+    # CSS holds no strings: no recount. A content edit: every language, extracted again.
+    with open(root / "templates" / "brochure" / "brochure.css", "a", encoding="utf-8") as fh:
+        fh.write("\n/* edited */\n")
+    _rebuilt_report(root, calls)
+    assert calls == []
+    handout = root / "content" / "handout.md"
+    handout.write_text(handout.read_text(encoding="utf-8") + "\nJauna rindkopa.\n", encoding="utf-8")
+    rows = _rebuilt_report(root, calls)
+    assert sorted(calls) == sorted([("status", langs)] + [("extract", lang) for lang in langs])
+    assert rows == expected()
+
+
+def test_preflight_findings_follow_checks_cache(tmp_path, built):
+    from presskit.preflight import CACHE_FILE
+    from presskit.report import PREFLIGHT_CACHE, preflight_findings, state_dir
+
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    assert state_dir(root) / PREFLIGHT_CACHE == root / CACHE_FILE
+    (root / CACHE_FILE).unlink(missing_ok=True)
+    target = next(u.target for u in plan(load_config(root)) if u.target.endswith(".pdf"))
+    files = {target: {"digest": "d1"}}
+    cache: dict = {}
+    assert preflight_findings(root, files, cache) == {target: None}
+    finding = {"file": target, "page": 2, "what": "font X is not embedded", "fix": "embed it"}
+    (root / CACHE_FILE).write_text(json.dumps({target: {"digest": "d1", "findings": [finding]}}))
+    found = preflight_findings(root, files, cache)[target]
+    assert [str(p) for p in found] == [f"{target}: page 2: font X is not embedded — embed it"]
+    cache = json.loads(json.dumps(cache))  # as report.json keeps it
+    assert [str(p) for p in preflight_findings(root, files, cache)[target]] == [str(p) for p in found]
+    (root / CACHE_FILE).write_text(json.dumps({target: {"digest": "d1", "findings": []}}) + " ")
+    assert preflight_findings(root, files, cache) == {target: []}  # check ran again: passed
+    assert preflight_findings(root, {target: {"digest": "d2"}}, cache) == {target: None}  # rebuilt since

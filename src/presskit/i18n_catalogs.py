@@ -222,15 +222,17 @@ class StatusRow:
         return self.fuzzy == 0 and self.untranslated == 0
 
 
-def status(campaign: Campaign, langs: list[str]) -> list[StatusRow]:
+def status(campaign: Campaign, langs: list[str], templates: dict | None = None) -> list[StatusRow]:
     """Translated / fuzzy / untranslated counts per language and source file, against today's source.
 
     A segment the catalog does not have yet (source edited, `i18n update` not run) counts as
-    untranslated, so the numbers say what a release build would refuse.
+    untranslated, so the numbers say what a release build would refuse. *templates* may give a
+    language's messages as extract_template() found them (anything with .id and .locations), to
+    count them without extracting again (the build report keeps them while the source is unchanged).
     """
     rows = []
     for lang in langs:
-        template = extract_template(campaign, lang)
+        template = templates[lang] if templates and lang in templates else extract_template(campaign, lang)
         path = catalog_path(campaign.root, lang)
         catalog = read_catalog(path, campaign.root, lang) if path.is_file() else Catalog(locale=lang)
         per_file: dict[str, StatusRow] = {}
