@@ -294,14 +294,21 @@ def build(campaign: Campaign, names: list[str] | None = None, draft: bool = Fals
                 state.digest(root, f"content/translations/{unit.lang}.po")
         if quick_first:
             todo.sort(key=lambda u: (state.units.get(u.target) or {}).get("seconds", float("inf")))
-        if todo:  # gather every problem of every input first, then render (one pass, not one per run)
-            from .validate import validate
+        else:  # longest first, so the last file of a parallel build is a short one
+            todo.sort(key=lambda u: expected_cost(campaign, state, u), reverse=True)
+        pool = start_workers(campaign, todo, jobs)  # they import WeasyPrint while validation runs
+        try:
+            if todo:  # gather every problem of every input first, then render (one pass, not one per run)
+                from .validate import validate
 
-            if problems := validate(campaign, todo):
-                raise ContentError(problems)
-        if on_plan:
-            on_plan(decisions)
-        results = run_units(campaign, todo, draft, jobs, progress)
+                if problems := validate(campaign, todo):
+                    raise ContentError(problems)
+            if on_plan:
+                on_plan(decisions)
+            results = run_units(campaign, todo, draft, pool, progress)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
         for result in results:
             if result.error is None:
                 state.record(campaign, result, draft)
@@ -310,63 +317,75 @@ def build(campaign: Campaign, names: list[str] | None = None, draft: bool = Fals
     return Report(decisions, results, time.perf_counter() - started)
 
 
-def run_units(campaign: Campaign, units: list[Unit], draft: bool, jobs: int | None,
-              progress=None) -> list[Result]:
-    """Render units, in parallel worker processes when there is more than one."""
-    if not units:
-        return []
+def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple:
+    """How long a unit will take, for ordering: its last build time, else a guess from its kind
+    (PDF before DOCX, print before screen, longer documents first)."""
+    seconds = (state.units.get(unit.target) or {}).get("seconds")
+    if seconds is not None:
+        return (1, seconds)
+    out = campaign.outputs[unit.output]
+    try:
+        size = (campaign.root / "content" / out.document).stat().st_size
+    except OSError:
+        size = 0
+    return (2, out.format == "pdf", unit.edition == "print", size)
+
+
+def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None):
+    """A pool of worker processes for more than one unit, started now so that their imports
+    (WeasyPrint: ~0.6 s) overlap the parent's validation; None when one process is enough."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
     if jobs == 1:
+        return None
+    # Imported here: multiprocessing costs ~30 ms to import and a no-op build never needs it.
+    from concurrent.futures import ProcessPoolExecutor
+
+    pdf = any(campaign.outputs[u.output].format == "pdf" for u in units)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=warm_worker, initargs=(pdf,))
+    for _ in range(jobs):  # the first submission forks every worker
+        pool.submit(os.getpid)
+    return pool
+
+
+def warm_worker(pdf: bool) -> None:
+    """What every unit in a worker needs, imported before the first unit arrives."""
+    if pdf:
+        from .engine import import_weasyprint
+
+        import_weasyprint()
+    from . import output  # noqa: F401  (Jinja, Markdown)
+
+
+def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
+              progress=None) -> list[Result]:
+    """Render units: in the worker *pool* when there is one, else one after another here."""
+    if pool is None:
         results = []
         for unit in units:
             results.append(render_unit(campaign, unit, draft))
             if progress:
                 progress(results[-1])
         return results
-    # Imported here: multiprocessing costs ~30 ms to import and a no-op build never needs it.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import as_completed
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(render_unit, campaign, u, draft) for u in units]
-        results = []
-        for future in futures:
-            results.append(future.result())
-            if progress:
-                progress(results[-1])
-        return results
-
-
-def import_weasyprint() -> None:
-    """Import WeasyPrint without its library search spawning ~50 subprocesses (ldconfig, gcc, ld).
-
-    WeasyPrint tries several names per native library; on Linux only the soname (libpango-1.0.so.0)
-    loads, and every name before it makes cffi call ctypes.util.find_library, which runs external
-    tools. Profiled: 0.3–0.5 s of every fresh process's first render. Those names are skipped here;
-    if the libraries cannot be found that way, the import is retried with the full search.
-    """
-    import sys
-
-    if "weasyprint" in sys.modules:
-        return
-    import ctypes.util
-
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        import weasyprint  # noqa: F401
-    except OSError:
-        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
-            del sys.modules[name]
-        ctypes.util.find_library = search
-        import weasyprint  # noqa: F401,F811
-    finally:
-        ctypes.util.find_library = search
+    futures = [pool.submit(render_unit, campaign, u, draft) for u in units]
+    results = []
+    for future in as_completed(futures):  # report each file as it is done, not in submission order
+        results.append(future.result())
+        if progress:
+            progress(results[-1])
+    return results
 
 
 def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
     """Render one unit to its target file; errors are returned, not raised."""
     if campaign.outputs[unit.output].format == "pdf":
+        from .engine import import_weasyprint
+        from .hyphenation import preload
+
         import_weasyprint()
+
+        preload(campaign.root / BUILD_DIR / STATE_DIR, unit.lang)
     from .output import produce
 
     started = time.perf_counter()

@@ -43,13 +43,27 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
     for filename in sorted(template_files(env, f"{template}/{template}.html.j2")):
         if not filename.endswith(".j2"):
             continue  # included CSS holds no strings
-        with open(filename, "rb") as fh:
-            for line, text, _comments, _ctx in extract(
-                    babel_extract, fh, keywords=TEMPLATE_KEYWORDS,
-                    options={"trim_blocks": "true", "lstrip_blocks": "true"}):
-                if isinstance(text, str) and text:
-                    found.append((relpath(filename, root), line, text))
+        data = Path(filename).read_bytes()
+        key = ("strings", filename, data)
+        if key not in _MEMO:
+            _remember(key, [(relpath(filename, root), line, text) for line, text, _comments, _ctx in extract(
+                babel_extract, io.BytesIO(data), keywords=TEMPLATE_KEYWORDS,
+                options={"trim_blocks": "true", "lstrip_blocks": "true"}) if isinstance(text, str) and text])
+        found.extend(_MEMO[key])
     return found
+
+
+# What a template's strings and an output's catalog entries are, per process, keyed by the bytes of
+# the files they come from: decide() and record() ask for every unit of a language, the report for
+# every language, watch mode after every save — each edit changes the key, nothing goes stale.
+_MEMO: dict = {}
+
+
+def _remember(key, value):
+    if len(_MEMO) > 512:  # a long watch session keeps one entry per saved version
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
 
 
 def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> Catalog:
@@ -270,6 +284,16 @@ def messages_digest(campaign: Campaign, output: str, lang: str) -> str:
     import hashlib
     import json
 
+    from .render import main_template, make_environment, template_files
+
+    root, out = campaign.root, campaign.outputs[output]
+    sources = [root / "content" / out.document, catalog_path(root, lang),
+               *sorted(map(Path, template_files(make_environment(root), main_template(out))))]
+    key = ("digest", output, lang, out.document, out.template,
+           tuple((s.text, s.line) for s in campaign_segments(campaign)),
+           tuple(p.read_bytes() if p.is_file() else None for p in sources))
+    if key in _MEMO:
+        return _MEMO[key]
     template = extract_template(campaign, lang, only=output)
     path = catalog_path(campaign.root, lang)
     catalog = read_catalog(path, campaign.root, lang) if path.is_file() else None
@@ -278,4 +302,4 @@ def messages_digest(campaign: Campaign, output: str, lang: str) -> str:
         if message.id:
             entry = catalog.get(message.id) if catalog is not None else None
             entries.append([message.id, entry.string if entry else None, bool(entry and entry.fuzzy)])
-    return hashlib.sha256(json.dumps(sorted(entries), ensure_ascii=False).encode()).hexdigest()
+    return _remember(key, hashlib.sha256(json.dumps(sorted(entries), ensure_ascii=False).encode()).hexdigest())

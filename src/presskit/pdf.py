@@ -6,12 +6,16 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+from .engine import import_weasyprint
 
-from .config import Campaign
-from .errors import BuildError, Problem
-from .fetch import ProjectFetcher, remove_attachments
+import_weasyprint()  # before WeasyPrint's own import: no library search subprocesses, fast arrays
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from .config import Campaign  # noqa: E402
+from .errors import BuildError, Problem  # noqa: E402
+from .fetch import ProjectFetcher, remove_attachments  # noqa: E402
 
 MM = 72 / 25.4  # PostScript points per millimetre
 # Crop marks sit outside the bleed: they start this far beyond the trim and run this long.

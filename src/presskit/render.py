@@ -70,6 +70,7 @@ def _markdown(lang: str) -> markdown.Markdown:
     )
 
 
+@lru_cache(maxsize=2048)  # print and screen editions, and every recipient copy, convert the same text
 def markdown_to_html(text: str, lang: str) -> Markup:
     """Render Markdown to HTML with the language's own quotation marks, sanitised (see sanitize.py)."""
     from .sanitize import sanitize_html
@@ -204,9 +205,18 @@ def template_files(env: jinja2.Environment, name: str) -> set[str]:
             continue
         source, filename, _ = env.loader.get_source(env, current)
         seen[current] = filename
-        try:
-            refs = meta.find_referenced_templates(env.parse(source))
-        except jinja2.TemplateSyntaxError:
-            continue  # reported by the render itself
-        todo.extend(r for r in refs if r)
+        key = (filename, source)
+        if key not in _REFERENCES:
+            if len(_REFERENCES) > 256:  # watch mode: every saved version of a template is a key
+                _REFERENCES.clear()
+            try:
+                _REFERENCES[key] = [r for r in meta.find_referenced_templates(env.parse(source)) if r]
+            except jinja2.TemplateSyntaxError:
+                _REFERENCES[key] = []  # reported by the render itself
+        todo.extend(_REFERENCES[key])
     return set(seen.values())
+
+
+# Parsing a template is what template_files() costs (each unit, each catalog fingerprint asks):
+# its references are remembered per source text, so an edited template is parsed again.
+_REFERENCES: dict[tuple[str, str], list[str]] = {}
