@@ -48,12 +48,12 @@ def fresh_pyphen(monkeypatch):
 
 def test_hyphenation_is_saved_and_read_back(tmp_path, fresh_pyphen):
     pyphen = fresh_pyphen
-    hyphenation.preload(tmp_path, "lv")
-    saved = list((tmp_path / "hyphenation").glob("hyph_lv*.json"))
+    hyphenation.preload("lv", tmp_path)
+    saved = list(tmp_path.glob("hyph_lv*.json"))
     assert len(saved) == 1
     parsed = pyphen.hdcache[pyphen.LANGUAGES["lv"]]
     pyphen.hdcache.clear()
-    hyphenation.preload(tmp_path, "lv")  # now from the file
+    hyphenation.preload("lv", tmp_path)  # now from the file
     loaded = pyphen.hdcache[pyphen.LANGUAGES["lv"]]
     assert loaded is not parsed and loaded.patterns == parsed.patterns and loaded.maxlen == parsed.maxlen
     word = "drošībaspadomes"
@@ -63,15 +63,20 @@ def test_hyphenation_is_saved_and_read_back(tmp_path, fresh_pyphen):
 
 def test_hyphenation_damaged_cache_is_parsed_again(tmp_path, fresh_pyphen):
     pyphen = fresh_pyphen
-    hyphenation.preload(tmp_path, "en")
-    (saved,) = (tmp_path / "hyphenation").glob("*.json")
+    hyphenation.preload("en", tmp_path)
+    (saved,) = tmp_path.glob("*.json")
     saved.write_text('{"format": 1, "patterns": [["ab", 0')  # cut short by a full disk
     pyphen.hdcache.clear()
-    hyphenation.preload(tmp_path, "en")
+    hyphenation.preload("en", tmp_path)
     assert pyphen.Pyphen(lang="en").inserted("hyphenation") == "hy-phen-a-tion"
     assert json.loads(saved.read_text())["format"] == hyphenation.FORMAT  # rewritten whole
 
 
 def test_hyphenation_without_dictionary_does_nothing(tmp_path, fresh_pyphen):
-    hyphenation.preload(tmp_path, "zh")
-    assert not (tmp_path / "hyphenation").exists() and fresh_pyphen.hdcache == {}
+    hyphenation.preload("zh", tmp_path)
+    assert not any(tmp_path.iterdir()) and fresh_pyphen.hdcache == {}
+
+
+def test_hyphenation_cache_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert hyphenation.cache_dir() == tmp_path / "presskit" / "hyphenation"

@@ -385,7 +385,7 @@ def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
 
         import_weasyprint()
 
-        preload(campaign.root / BUILD_DIR / STATE_DIR, unit.lang)
+        preload(unit.lang)
     from .output import produce
 
     started = time.perf_counter()
