@@ -43,6 +43,7 @@ class Result:
     inputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: PresskitError | None = None
+    messages: dict | None = None  # the catalog entries it used (i18n.Localizer.fingerprint)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def recipient_digest(campaign: Campaign, unit: Unit) -> str | None:
 def static_inputs(campaign: Campaign, unit: Unit) -> list[str]:
     """Inputs known before rendering: the content document."""
     out = campaign.outputs[unit.output]
-    # The language's catalog counts through translation_fingerprint(): only the entries it uses.
+    # The language's catalog counts through the entries the unit used (Localizer.fingerprint).
     return [f"content/{out.document}"]
 
 
@@ -150,11 +151,9 @@ class State:
 
     def record(self, campaign: Campaign, result: Result, draft: bool) -> None:
         """Remember the inputs of a successfully built unit."""
-        from .i18n import translation_fingerprint
-
         root = campaign.root
         inputs = sorted(set(result.inputs) | set(static_inputs(campaign, result.unit)))
-        messages = translation_fingerprint(campaign, result.unit.output, result.unit.lang)
+        messages = result.messages
         catalog = f"content/translations/{result.unit.lang}.po"
         if isinstance(messages, dict) and catalog in self.seen and messages.get("catalog") != self.seen[catalog]:
             messages = None  # the catalog changed while this unit rendered: rebuild it next time
@@ -191,7 +190,7 @@ class State:
 
         if unit.lang != campaign.source_language:
             self.digest(root, f"content/translations/{unit.lang}.po")  # the snapshot record() compares
-        if translation_changed(campaign, unit.output, unit.lang, entry.get("messages")):
+        if translation_changed(root, unit.lang, campaign.source_language, entry.get("messages")):
             reasons.append(f"changed_translation: content/translations/{unit.lang}.po")
         if entry.get("draft") != draft:
             reasons.append("draft mode " + ("on" if draft else "off"))
@@ -390,7 +389,7 @@ def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
 
     started = time.perf_counter()
     try:
-        inputs = produce(campaign, unit, draft)
+        inputs, messages = produce(campaign, unit, draft)
     except PresskitError as exc:
         return Result(unit, error=exc, seconds=time.perf_counter() - started)
     except Exception as exc:  # an unexpected failure must still name the output, not crash the build
@@ -399,4 +398,4 @@ def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
         error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
                                    "run with --debug and report it"), detail=traceback.format_exc())
         return Result(unit, error=error, seconds=time.perf_counter() - started)
-    return Result(unit, inputs, time.perf_counter() - started)
+    return Result(unit, inputs, time.perf_counter() - started, messages=messages)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,15 @@ class Localizer:
     missing: list[Problem] = field(default_factory=list)
     draft: bool = False
     used: set[str] = field(default_factory=set)  # msgids this output asked for
+    catalog_digest: str | None = None  # SHA-256 of the catalog file as it was read
+
+    def fingerprint(self) -> dict | None:
+        """What a built output records about its catalog: the file's digest (the fast path of a
+        no-op build) and the entries it asked for, with a digest of their translations."""
+        if not self.catalog_name:
+            return None
+        ids = sorted(self.used)
+        return {"catalog": self.catalog_digest, "ids": ids, "used": entries_digest(self.messages, ids)}
 
     def translate(self, segment: Segment, source_name: str = "") -> str:
         """The translation of a segment; the source text (recorded as a problem) when there is none."""
@@ -79,12 +90,13 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_catalog(path: Path, root: Path, lang: str):
-    """Parse a PO file with Babel; a broken file raises a TranslationError naming file and line."""
+def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None):
+    """Parse a PO file (or its *data*, already read) with Babel; a broken file raises a
+    TranslationError naming file and line."""
     from babel.messages.pofile import PoFileError, read_po
 
     name = relpath(path, root)
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -112,9 +124,24 @@ def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
     name = relpath(path, root)
     if not path.is_file():
         return Localizer(lang, catalog_name=name)
-    catalog = read_catalog(path, root, lang)
-    messages = {m.id: (m.string, m.fuzzy, m.lineno) for m in catalog if m.id and isinstance(m.id, str)}
-    return Localizer(lang, messages, name)
+    data = path.read_bytes()
+    return Localizer(lang, catalog_messages(path, root, lang, data), name,
+                     catalog_digest=hashlib.sha256(data).hexdigest())
+
+
+# Parsed catalogs per process, keyed by the file's bytes (watch mode and decide() read them again).
+_PARSED: dict[tuple[str, bytes], dict] = {}
+
+
+def catalog_messages(path: Path, root: Path, lang: str, data: bytes) -> dict[str, tuple[str, bool, int]]:
+    """msgid → (msgstr, fuzzy, line) of a catalog's *data*, parsed once per content."""
+    key = (lang, data)
+    if key not in _PARSED:
+        catalog = read_catalog(path, root, lang, data)
+        if len(_PARSED) > 32:
+            _PARSED.clear()
+        _PARSED[key] = {m.id: (m.string, m.fuzzy, m.lineno) for m in catalog if m.id and isinstance(m.id, str)}
+    return dict(_PARSED[key])
 
 
 def localize(document: Document, localizer: Localizer) -> Document:
@@ -181,29 +208,26 @@ def mark_draft(html: str) -> str:
     return html[:end] + DRAFT_MARK + html[end:]
 
 
-def translation_fingerprint(campaign, output: str, lang: str) -> dict | None:
-    """What a built unit records about its language's catalog: the whole file's digest (a fast
-    path for no-op builds) and the digest of the entries this output uses. None for the source."""
-    if lang == campaign.source_language:
-        return None
-    from .build import file_digest
-    from .i18n_catalogs import messages_digest
-
-    return {"catalog": file_digest(catalog_path(campaign.root, lang)),
-            "used": messages_digest(campaign, output, lang)}
+def entries_digest(messages: dict, ids: list[str]) -> str:
+    """Digest of the translations (msgstr, fuzzy) of the given msgids; a missing entry counts too."""
+    entries = [[i, *(messages[i][:2] if i in messages else (None, False))] for i in ids]
+    return hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode()).hexdigest()
 
 
-def translation_changed(campaign, output: str, lang: str, recorded: dict | None) -> bool:
-    """True when the catalog entries the output uses differ from those it was built with — so a
-    handout translation edit does not rebuild the brochure."""
-    if lang == campaign.source_language:
+def translation_changed(root: Path, lang: str, source_lang: str, recorded: dict | None) -> bool:
+    """True when the catalog entries an output used differ from those it was built with — so a
+    handout translation edit does not rebuild the brochure. The source text and templates are
+    inputs of their own: if they change, so may the entries used, and the output is rebuilt anyway."""
+    if lang == source_lang:
         return recorded is not None
-    from .build import file_digest
-
-    if not isinstance(recorded, dict):
+    if not isinstance(recorded, dict) or "ids" not in recorded:
         return True  # never recorded (or by an older presskit)
-    if recorded.get("catalog") == file_digest(catalog_path(campaign.root, lang)):
+    path = catalog_path(root, lang)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if recorded.get("catalog") == (hashlib.sha256(data).hexdigest() if data is not None else None):
         return False  # the fast path of every no-op build: Babel is not even imported
-    from .i18n_catalogs import messages_digest
-
-    return recorded.get("used") != messages_digest(campaign, output, lang)
+    messages = catalog_messages(path, root, lang, data) if data is not None else {}
+    return recorded.get("used") != entries_digest(messages, recorded["ids"])

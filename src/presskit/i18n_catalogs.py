@@ -53,9 +53,8 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
     return found
 
 
-# What a template's strings and an output's catalog entries are, per process, keyed by the bytes of
-# the files they come from: decide() and record() ask for every unit of a language, the report for
-# every language, watch mode after every save — each edit changes the key, nothing goes stale.
+# A template's strings, per process, keyed by the template's bytes: the report's translation status
+# asks for every language, watch mode after every save — each edit changes the key, nothing goes stale.
 _MEMO: dict = {}
 
 
@@ -275,31 +274,3 @@ def status_table(rows: list[StatusRow]):
         table.add_row(row.lang, row.document, str(row.translated), str(row.fuzzy),
                       str(row.untranslated), "complete" if row.complete else "[bold red]incomplete")
     return table
-
-
-# ---- fingerprints: the messages one output uses ---------------------------------------------
-
-def messages_digest(campaign: Campaign, output: str, lang: str) -> str:
-    """Digest of the catalog entries (msgid, msgstr, fuzzy) an output needs in *lang*."""
-    import hashlib
-    import json
-
-    from .render import main_template, make_environment, template_files
-
-    root, out = campaign.root, campaign.outputs[output]
-    sources = [root / "content" / out.document, catalog_path(root, lang),
-               *sorted(map(Path, template_files(make_environment(root), main_template(out))))]
-    key = ("digest", output, lang, out.document, out.template,
-           tuple((s.text, s.line) for s in campaign_segments(campaign)),
-           tuple(p.read_bytes() if p.is_file() else None for p in sources))
-    if key in _MEMO:
-        return _MEMO[key]
-    template = extract_template(campaign, lang, only=output)
-    path = catalog_path(campaign.root, lang)
-    catalog = read_catalog(path, campaign.root, lang) if path.is_file() else None
-    entries = []
-    for message in template:
-        if message.id:
-            entry = catalog.get(message.id) if catalog is not None else None
-            entries.append([message.id, entry.string if entry else None, bool(entry and entry.fuzzy)])
-    return _remember(key, hashlib.sha256(json.dumps(sorted(entries), ensure_ascii=False).encode()).hexdigest())

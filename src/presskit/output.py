@@ -19,8 +19,9 @@ def environment(root: Path):
     return make_environment(root)
 
 
-def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
-    """Render *unit* to its target atomically; return the project files it depends on."""
+def produce(campaign: Campaign, unit: Unit, draft: bool) -> tuple[list[str], dict | None]:
+    """Render *unit* to its target atomically; return the project files it depends on and the
+    fingerprint of the catalog entries it used (None in the source language)."""
     root = campaign.root
     out = campaign.outputs[unit.output]
     source = load_document(root / "content" / out.document, root)
@@ -60,7 +61,7 @@ def produce(campaign: Campaign, unit: Unit, draft: bool) -> list[str]:
             raise ContentError(fetcher.problems(unit.target, sources))
         atomic_write(target, data)
         inputs |= {_rel(p, root) for p in fetcher.read}
-    return sorted(inputs)
+    return sorted(inputs), localizer.fingerprint()
 
 
 def _rel(path, root: Path) -> str:
