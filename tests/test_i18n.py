@@ -232,3 +232,16 @@ def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
     state = State(project)
     stale = {u.target for u in plan(campaign, ["brochure", "handouts"]) if state.decide(campaign, u, False).rebuild}
     assert stale == {"build/brochure/brochure-en.pdf", "build/handouts/handout-en.pdf"}
+    # What each output recorded is the entries its renderer asked for: the handout's heading is not
+    # among the brochure's, the campaign title is among both.
+    used = {t: set(state.units[t]["messages"]["ids"]) for t in stale}
+    assert "Galvenās vēstis" in used["build/handouts/handout-en.pdf"]
+    assert "Galvenās vēstis" not in used["build/brochure/brochure-en.pdf"]
+    assert all("Latvija ANO Drošības padomē" in ids for ids in used.values())
+    # A state written by an older presskit (no list of entries) rebuilds rather than guessing.
+    build(campaign, ["handouts"], jobs=1)
+    state = State(project)
+    handout = plan(campaign, ["handouts"])[0]
+    assert state.decide(campaign, handout, False).reasons == ["up to date"]
+    del state.units[handout.target]["messages"]["ids"]
+    assert state.decide(campaign, handout, False).reasons == ["changed_translation: content/translations/en.po"]
