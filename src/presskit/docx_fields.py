@@ -9,22 +9,55 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from functools import lru_cache
+
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Emu
 
 FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
+XML_SPACE = qn("xml:space")
+W_VAL = qn("w:val")
+
+
+@lru_cache(maxsize=None)
+def _tag(nsptag: str) -> tuple[str, dict[str, str]]:
+    prefix, local = nsptag.split(":")
+    return f"{{{nsmap[prefix]}}}{local}", {prefix: nsmap[prefix]}
+
+
+def element(nsptag: str):
+    """A loose element such as 'w:r', exactly as python-docx's OxmlElement makes it, minus its parsing of the tag."""
+    clark, ns = _tag(nsptag)
+    return oxml_parser.makeelement(clark, nsmap=ns)
+
+
+def paragraph(style_id: str | None):
+    """A new w:p with its w:pPr/w:pStyle (just w:pPr when *style_id* is None, as python-docx writes it)."""
+    p = element("w:p")
+    set_style(p, style_id)
+    return p
+
+
+def set_style(p, style_id: str | None) -> None:
+    """Give a paragraph (CT_P) that has no w:pPr yet a paragraph style; w:pPr is its first child."""
+    ppr = element("w:pPr")
+    p.insert(0, ppr)
+    if style_id is not None:
+        pstyle = element("w:pStyle")
+        pstyle.set(W_VAL, style_id)
+        ppr.append(pstyle)
 
 
 def run(text: str, char_style: str | None = None):
     """A w:r with an optional character style and text (spaces preserved)."""
-    r = OxmlElement("w:r")
+    r = element("w:r")
     if char_style:
         r.append(_rpr(char_style))
-    t = OxmlElement("w:t")
+    t = element("w:t")
     t.text = text
     if text != text.strip():
-        t.set(qn("xml:space"), "preserve")
+        t.set(XML_SPACE, "preserve")
     r.append(t)
     return r
 
@@ -36,8 +69,8 @@ def tab_run():
 
 def _run_of(tag: str):
     """A run holding one empty element such as w:tab or w:br."""
-    r = OxmlElement("w:r")
-    r.append(OxmlElement(tag))
+    r = element("w:r")
+    r.append(element(tag))
     return r
 
 
@@ -49,18 +82,18 @@ def field_runs(instruction: str, cached: str = "1") -> list:
     """
     runs = []
     for kind in ("begin", None, "separate", "result", "end"):
-        r = OxmlElement("w:r")
+        r = element("w:r")
         if kind in ("begin", "separate", "end"):
-            fld = OxmlElement("w:fldChar")
+            fld = element("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
             r.append(fld)
         elif kind is None:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
+            instr = element("w:instrText")
+            instr.set(XML_SPACE, "preserve")
             instr.text = f" {instruction} "
             r.append(instr)
         else:
-            t = OxmlElement("w:t")
+            t = element("w:t")
             t.text = cached
             r.append(t)
         runs.append(r)
@@ -80,7 +113,7 @@ def text_with_fields(text: str, char_style: str | None = None) -> list:
 
 def hyperlink(runs: list, r_id: str | None = None, anchor: str | None = None):
     """A w:hyperlink around *runs*: external through a relationship id, internal to a bookmark."""
-    link = OxmlElement("w:hyperlink")
+    link = element("w:hyperlink")
     if r_id:
         link.set(qn("r:id"), r_id)
     if anchor:
@@ -93,10 +126,10 @@ def hyperlink(runs: list, r_id: str | None = None, anchor: str | None = None):
 
 def bookmark(paragraph, bookmark_id: int, name: str) -> None:
     """Wrap the whole content of *paragraph* (a CT_P) in a bookmark, after its w:pPr."""
-    start = OxmlElement("w:bookmarkStart")
+    start = element("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
     start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
+    end = element("w:bookmarkEnd")
     end.set(qn("w:id"), str(bookmark_id))
     ppr = paragraph.find(qn("w:pPr"))
     paragraph.insert(0 if ppr is None else 1, start)
@@ -115,10 +148,10 @@ def bookmark_name(anchor: str) -> str:
 
 def footnote_reference(footnote_id: int, char_style: str | None):
     """The run in the body that points at a footnote."""
-    r = OxmlElement("w:r")
+    r = element("w:r")
     if char_style:
         r.append(_rpr(char_style))
-    ref = OxmlElement("w:footnoteReference")
+    ref = element("w:footnoteReference")
     ref.set(qn("w:id"), str(footnote_id))
     r.append(ref)
     return r
@@ -126,15 +159,15 @@ def footnote_reference(footnote_id: int, char_style: str | None):
 
 def footnote(footnote_id: int, paragraphs: list, char_style: str | None):
     """A w:footnote holding *paragraphs*; the first starts with the footnote mark (w:footnoteRef)."""
-    fn = OxmlElement("w:footnote")
+    fn = element("w:footnote")
     fn.set(qn("w:id"), str(footnote_id))
     for p in paragraphs:
         fn.append(p)
     if paragraphs:
-        mark = OxmlElement("w:r")
+        mark = element("w:r")
         if char_style:
             mark.append(_rpr(char_style))
-        mark.append(OxmlElement("w:footnoteRef"))
+        mark.append(element("w:footnoteRef"))
         first = paragraphs[0]
         ppr = first.find(qn("w:pPr"))
         index = 0 if ppr is None else 1
@@ -168,9 +201,9 @@ def set_numbering(paragraph, num_id: int, level: int = 0) -> None:
 
 
 def _rpr(char_style: str):
-    rpr = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), char_style)
+    rpr = element("w:rPr")
+    style = element("w:rStyle")
+    style.set(W_VAL, char_style)
     rpr.append(style)
     return rpr
 
@@ -184,7 +217,7 @@ def table_look(table, header_row: bool, first_column: bool) -> None:
     """Which conditional parts of the table style apply (w:val for Word 2007, attributes for later)."""
     look = table._tbl.tblPr.find(qn("w:tblLook"))
     if look is None:
-        look = OxmlElement("w:tblLook")
+        look = element("w:tblLook")
         table._tbl.tblPr.append(look)
     flags = {"firstRow": header_row, "lastRow": False, "firstColumn": first_column,
              "lastColumn": False, "noHBand": False, "noVBand": True}
@@ -201,9 +234,12 @@ def column_widths(table, document, cols: int) -> None:
     total = section.page_width - section.left_margin - section.right_margin
     first = int(total * 0.28) if cols > 1 else total
     rest = (total - first) // max(cols - 1, 1)
-    for i, column in enumerate(table.columns):
+    # Column by column like table.columns/column.cells, but over the elements: those proxies
+    # rebuild the cell grid for every column. Tables here never span cells.
+    tbl = table._tbl
+    for i, grid_col in enumerate(tbl.tblGrid.gridCol_lst):
         width = Emu(first if i == 0 else rest)
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+        grid_col.w = width
+        for tr in tbl.tr_lst:
+            tr.tc_lst[i].width = width
 
