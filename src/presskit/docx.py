@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -46,7 +48,7 @@ def reference_path(campaign: Campaign, template: str) -> Path | None:
 def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, source: str = "") -> bytes:
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
     ref = reference_path(campaign, template)
-    document = docx.Document(str(ref) if ref else None)
+    document = new_document(ref)
     root = lxml.html.document_fromstring(html)
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
                      source or "content")
@@ -64,6 +66,23 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, sourc
     set_app_properties(document, info.get("author", campaign.organisation))
     _set_language(document, lang)
     return save_deterministic(document)
+
+
+# The last reference document opened in this process, as (path, its bytes) and the untouched
+# Document: each copy starts from a deep copy of it instead of unzipping and parsing it again.
+_pristine: list = []
+
+
+def new_document(ref: Path | None):
+    """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content.
+
+    The key is the file's bytes, not its time stamp: an edit within the file system's time
+    resolution (or one that restores an old mtime) is still picked up, and reading 6 KB is cheap.
+    """
+    key = (str(ref), ref.read_bytes()) if ref else (None, None)
+    if not _pristine or _pristine[0] != key:
+        _pristine[:] = [key, docx.Document(io.BytesIO(key[1]) if ref else None)]
+    return copy.deepcopy(_pristine[1])
 
 
 def write_docx(data: bytes, target: Path) -> None:
@@ -248,17 +267,19 @@ class _Writer:
         targets = [(section.header, running), (section.footer, footers)]
         if first:
             targets += [(section.first_page_header, first), (section.first_page_footer, footers)]
-        for part, elements in targets:
-            container = part._element
+        for header_footer, elements in targets:
+            # The part once: every python-docx property of a header looks its definition up again.
+            part = header_footer._get_or_add_definition()
+            container = part.element
             for child in list(container):
                 container.remove(child)
             for p in (p for element in elements[:1] for p in element.iter("p")):
                 para = ox.paragraph(self.style_ids.get(p.get("data-style") or "Header") or
                                     self.style(p.get("data-style")).styleId)
                 container.append(para)
-                self._emit(para, self._items(p), part.part, fields=True)
+                self._emit(para, self._items(p), part, fields=True)
             if not len(container):
-                part.add_paragraph()  # a header part must hold at least one paragraph
+                container.append(ox.element("w:p"))  # a header part must hold at least one paragraph
 
     # ---- inline content ----------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from docx.shared import Emu
 FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
 XML_SPACE = qn("xml:space")
 W_VAL = qn("w:val")
+W_PSTYLE = qn("w:pStyle")
 
 
 @lru_cache(maxsize=None)
@@ -195,9 +196,19 @@ def restart_numbering(document, paragraph_style_id: str, start: int = 1) -> int 
 
 def set_numbering(paragraph, num_id: int, level: int = 0) -> None:
     """Point a paragraph (CT_P) at a numbering instance (w:numPr goes where the schema puts it)."""
-    num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
+    ppr = paragraph.pPr
+    if ppr is None or len(ppr) != 1 or ppr[0].tag != W_PSTYLE:
+        num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level
+        num_pr.get_or_add_numId().val = num_id
+        return
+    # The usual case, a paragraph just made with only its style: w:numPr comes right after w:pStyle.
+    num_pr = element("w:numPr")
+    for tag, value in (("w:ilvl", level), ("w:numId", num_id)):
+        child = element(tag)
+        child.set(W_VAL, str(value))
+        num_pr.append(child)
+    ppr.append(num_pr)
 
 
 def _rpr(char_style: str):
