@@ -11,9 +11,12 @@ from urllib.parse import quote
 
 import docx
 import lxml.html
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu
 from docx.styles import BabelFish
 
 from . import docx_fields as ox
@@ -48,10 +51,10 @@ def reference_path(campaign: Campaign, template: str) -> Path | None:
 def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, source: str = "") -> bytes:
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
     ref = reference_path(campaign, template)
-    document = new_document(ref)
+    document, memo = new_document(ref)
     root = lxml.html.document_fromstring(html)
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
-                     source or "content")
+                     source or "content", memo)
     writer.write(root)
     head = root.find("head")
     lang = root.get("lang") or campaign.source_language
@@ -68,21 +71,23 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, sourc
     return save_deterministic(document)
 
 
-# The last reference document opened in this process, as (path, its bytes) and the untouched
-# Document: each copy starts from a deep copy of it instead of unzipping and parsing it again.
+# The last reference document opened in this process: (path, its bytes), the untouched Document
+# and what the writer derived from its styles. Each copy starts from a deep copy of the Document
+# instead of unzipping and parsing it again.
 _pristine: list = []
 
 
-def new_document(ref: Path | None):
-    """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content.
+def new_document(ref: Path | None) -> tuple:
+    """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content,
+    and the style look-ups already made on it (a dict the writer fills; valid while the styles are).
 
     The key is the file's bytes, not its time stamp: an edit within the file system's time
     resolution (or one that restores an old mtime) is still picked up, and reading 6 KB is cheap.
     """
     key = (str(ref), ref.read_bytes()) if ref else (None, None)
     if not _pristine or _pristine[0] != key:
-        _pristine[:] = [key, docx.Document(io.BytesIO(key[1]) if ref else None)]
-    return copy.deepcopy(_pristine[1])
+        _pristine[:] = [key, docx.Document(io.BytesIO(key[1]) if ref else None), {}]
+    return copy.deepcopy(_pristine[1]), _pristine[2]
 
 
 def write_docx(data: bytes, target: Path) -> None:
@@ -118,19 +123,23 @@ def _set_language(document, lang: str) -> None:
 class _Writer:
     """Walks the HTML once and appends Word content; keeps ids deterministic (document order)."""
 
-    def __init__(self, document, reference: str, source: str):
+    def __init__(self, document, reference: str, source: str, memo: dict | None = None):
         self.doc, self.reference, self.source = document, reference, source
+        self.memo = {} if memo is None else memo  # style look-ups shared by copies of one reference
         self.style_ids = self._resolve_styles()
         self.bookmarks: list[str] = []
         self.footnote_bodies: dict[str, object] = {}
         self.footnote_count = 0
+        self.text_width = None  # EMU between the margins, read on the first table
 
     # ---- styles ----------------------------------------------------------------------------
 
     def _resolve_styles(self) -> dict[str, str | None]:
         # One pass over w:style: python-docx's `name in styles` and `styles[name]` each scan every
         # style again (profiled: a third of the writer's time went to name lookups).
-        self.by_name = _style_ids_by_name(self.doc.styles.element)
+        if "by_name" not in self.memo:
+            self.memo["by_name"] = _style_ids_by_name(self.doc.styles.element)
+        self.by_name = self.memo["by_name"]
         missing = [name for name in REQUIRED_STYLES if _internal(name) not in self.by_name]
         if missing:
             raise TemplateError(Problem(self.reference, None,
@@ -155,11 +164,15 @@ class _Writer:
     def _paragraph(self, name: str):
         """A new body paragraph (w:p) in style *name*, before the final w:sectPr."""
         p = ox.paragraph(self.style_ids.get(name) or self.style(name).styleId)
-        if self.sect_pr is not None:
-            self.sect_pr.addprevious(p)
-        else:
-            self.doc.element.body.append(p)
+        self._append_block(p)
         return p
+
+    def _append_block(self, block) -> None:
+        """Add a w:p or w:tbl at the end of the body, before the final w:sectPr, as python-docx does."""
+        if self.sect_pr is not None:
+            self.sect_pr.addprevious(block)
+        else:
+            self.doc.element.body.append(block)
 
     # ---- the walk ------------------------------------------------------------------------
 
@@ -240,22 +253,38 @@ class _Writer:
             return
         header = len(el.xpath("./thead/tr"))
         first_column = not header and all(r.xpath("./*[1][self::th]") for r in rows)
-        cols = max(len(r.xpath("./th|./td")) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=cols)
-        table.style = self.doc.styles[el.get("data-style") or "Briefing Table"]
-        ox.table_look(table, header_row=bool(header), first_column=first_column)
-        ox.column_widths(table, self.doc, cols)
-        # The w:tr/w:tc elements directly: table.cell(r, c) rebuilds the whole cell grid on every call.
-        for r, (row, tr) in enumerate(zip(rows, table._tbl.tr_lst)):
+        cells = [[c for c in r if c.tag in ("th", "td")] for r in rows]
+        cols = max(len(row) for row in cells)
+        # What document.add_table() + table.style = … build, made on the elements: the proxies
+        # re-read the section geometry and the style list for every table (profiled: 2.5 ms each).
+        if self.text_width is None:
+            section = self.doc.sections[0]
+            self.text_width = section.page_width - section.left_margin - section.right_margin
+        tbl = CT_Tbl.new_tbl(len(rows), cols, Emu(self.text_width))
+        self._append_block(tbl)
+        style_id = self._table_style(el.get("data-style") or "Briefing Table")
+        if style_id is not None:
+            tbl.tblPr.insert(0, ox.valued("w:tblStyle", style_id))
+        ox.table_look(tbl, header_row=bool(header), first_column=first_column)
+        ox.column_widths(tbl, self.text_width, cols)
+        for r, (row, tr) in enumerate(zip(cells, tbl.iterchildren(ox.W_TR))):
             if r < header:  # header rows repeat on every page the table runs onto
-                tr_pr = tr.get_or_add_trPr()
+                tr_pr = ox.element("w:trPr")
+                tr.insert(0, tr_pr)  # w:trPr comes before the cells
                 tr_pr.append(ox.element("w:cantSplit"))
                 tr_pr.append(ox.element("w:tblHeader"))
-            for cell, tc in zip(row.xpath("./th|./td"), tr.tc_lst):
-                p = tc.p_lst[0]
+            for cell, tc in zip(row, tr.iterchildren(ox.W_TC)):
+                p = tc.find(ox.W_P)
                 ox.set_style(p, self.style_ids["Table Text"])
                 strong = "Strong" if cell.tag == "th" else None
                 self._emit(p, self._items(cell, style=strong), self.doc.part)
+
+    def _table_style(self, name: str) -> str | None:
+        """The w:tblStyle id python-docx's table.style = styles[name] writes (None for the default)."""
+        key = ("table style", name)
+        if key not in self.memo:  # an unknown or non-table style raises here, every time
+            self.memo[key] = self.doc.part.get_style_id(self.doc.styles[name], WD_STYLE_TYPE.TABLE)
+        return self.memo[key]
 
     def _page_furniture(self, body) -> None:
         """<header class="first-page">, <header> and <footer> become the section's headers and footers."""

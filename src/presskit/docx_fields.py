@@ -19,6 +19,9 @@ FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
 XML_SPACE = qn("xml:space")
 W_VAL = qn("w:val")
 W_PSTYLE = qn("w:pStyle")
+W_P, W_TR, W_TC, W_GRIDCOL = qn("w:p"), qn("w:tr"), qn("w:tc"), qn("w:gridCol")
+W_TCW = f'{qn("w:tcPr")}/{qn("w:tcW")}'
+W_W, W_TYPE = qn("w:w"), qn("w:type")
 
 
 @lru_cache(maxsize=None)
@@ -224,12 +227,12 @@ def break_run():
     return _run_of("w:br")
 
 
-def table_look(table, header_row: bool, first_column: bool) -> None:
+def table_look(tbl, header_row: bool, first_column: bool) -> None:
     """Which conditional parts of the table style apply (w:val for Word 2007, attributes for later)."""
-    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    look = tbl.tblPr.find(qn("w:tblLook"))
     if look is None:
         look = element("w:tblLook")
-        table._tbl.tblPr.append(look)
+        tbl.tblPr.append(look)
     flags = {"firstRow": header_row, "lastRow": False, "firstColumn": first_column,
              "lastColumn": False, "noHBand": False, "noVBand": True}
     bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
@@ -239,18 +242,26 @@ def table_look(table, header_row: bool, first_column: bool) -> None:
         look.set(qn(f"w:{key}"), "1" if on else "0")
 
 
-def column_widths(table, document, cols: int) -> None:
-    """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from."""
-    section = document.sections[0]
-    total = section.page_width - section.left_margin - section.right_margin
+def column_widths(tbl, total: int, cols: int) -> None:
+    """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from.
+
+    *total* is the text width in EMU. Written in twips on w:gridCol and every cell's w:tcW
+    (which python-docx's new table already has, of type dxa); tables here never span cells.
+    """
     first = int(total * 0.28) if cols > 1 else total
     rest = (total - first) // max(cols - 1, 1)
-    # Column by column like table.columns/column.cells, but over the elements: those proxies
-    # rebuild the cell grid for every column. Tables here never span cells.
-    tbl = table._tbl
-    for i, grid_col in enumerate(tbl.tblGrid.gridCol_lst):
-        width = Emu(first if i == 0 else rest)
-        grid_col.w = width
-        for tr in tbl.tr_lst:
-            tr.tc_lst[i].width = width
+    twips = [str(Emu(first if i == 0 else rest).twips) for i in range(cols)]
+    for grid_col, width in zip(tbl.tblGrid.iterchildren(W_GRIDCOL), twips):
+        grid_col.set(W_W, width)
+    for tr in tbl.iterchildren(W_TR):
+        for tc, width in zip(tr.iterchildren(W_TC), twips):
+            tc_w = tc.find(W_TCW)
+            tc_w.set(W_TYPE, "dxa")
+            tc_w.set(W_W, width)
 
+
+def valued(nsptag: str, value: str):
+    """An element with just a w:val, such as w:tblStyle."""
+    el = element(nsptag)
+    el.set(W_VAL, value)
+    return el
