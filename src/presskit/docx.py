@@ -39,6 +39,7 @@ HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Head
 INLINE_STYLES = {"strong": "Strong", "b": "Strong", "em": "Emphasis", "i": "Emphasis"}
 WORD_LANGUAGES = {"lv": "lv-LV", "en": "en-GB", "fr": "fr-FR", "es": "es-ES", "ru": "ru-RU",
                   "ar": "ar-SA", "zh": "zh-CN", "de": "de-DE"}
+FIRST_PAGE_HEADER = "./header[contains(@class, 'first-page')]"
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must survive
 
 
@@ -51,8 +52,8 @@ def reference_path(campaign: Campaign, template: str) -> Path | None:
 def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, source: str = "") -> bytes:
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
     ref = reference_path(campaign, template)
-    document, memo = new_document(ref)
     root = lxml.html.document_fromstring(html)
+    document, memo = new_document(ref, bool(root.find("body").xpath(FIRST_PAGE_HEADER)))
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
                      source or "content", memo)
     writer.write(root)
@@ -77,17 +78,23 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, sourc
 _pristine: list = []
 
 
-def new_document(ref: Path | None) -> tuple:
+def new_document(ref: Path | None, first_page: bool = False) -> tuple:
     """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content,
     and the style look-ups already made on it (a dict the writer fills; valid while the styles are).
+    Its header and footer parts are there already (see furniture_parts), with a different first
+    page when *first_page*.
 
     The key is the file's bytes, not its time stamp: an edit within the file system's time
     resolution (or one that restores an old mtime) is still picked up, and reading 6 KB is cheap.
     """
     key = (str(ref), ref.read_bytes()) if ref else (None, None)
     if not _pristine or _pristine[0] != key:
-        _pristine[:] = [key, docx.Document(io.BytesIO(key[1]) if ref else None), {}]
-    return copy.deepcopy(_pristine[1]), _pristine[2]
+        _pristine[:] = [key, {}, {}]
+    documents = _pristine[1]
+    if first_page not in documents:
+        documents[first_page] = docx.Document(io.BytesIO(key[1]) if ref else None)
+        furniture_parts(documents[first_page], first_page)
+    return copy.deepcopy(documents[first_page]), _pristine[2]
 
 
 def write_docx(data: bytes, target: Path) -> None:
@@ -118,6 +125,22 @@ def _set_language(document, lang: str) -> None:
                                                                   "w:spacing", "w:ind", "w:jc")}]
             bidi = OxmlElement("w:bidi")
             later[0].addprevious(bidi) if later else ppr.append(bidi)
+
+
+def furniture_parts(document, first_page: bool) -> list:
+    """The parts page furniture goes in: running header and footer, then first-page ones if asked.
+
+    Made when the reference has none. new_document() runs this on its cached copy, so each
+    document copy finds the parts made (python-docx reads a template file and walks the whole
+    package for every new header part); on a document that has them it changes nothing.
+    """
+    section = document.sections[0]
+    section.different_first_page_header_footer = first_page
+    wanted = [section.header, section.footer]
+    if first_page:
+        wanted += [section.first_page_header, section.first_page_footer]
+    # The part once: every python-docx property of a header looks its definition up again.
+    return [header_footer._get_or_add_definition() for header_footer in wanted]
 
 
 class _Writer:
@@ -288,17 +311,11 @@ class _Writer:
 
     def _page_furniture(self, body) -> None:
         """<header class="first-page">, <header> and <footer> become the section's headers and footers."""
-        section = self.doc.sections[0]
-        first = body.xpath("./header[contains(@class, 'first-page')]")
+        first = body.xpath(FIRST_PAGE_HEADER)
         running = body.xpath("./header[not(contains(@class, 'first-page'))]")
         footers = body.xpath("./footer")
-        section.different_first_page_header_footer = bool(first)
-        targets = [(section.header, running), (section.footer, footers)]
-        if first:
-            targets += [(section.first_page_header, first), (section.first_page_footer, footers)]
-        for header_footer, elements in targets:
-            # The part once: every python-docx property of a header looks its definition up again.
-            part = header_footer._get_or_add_definition()
+        sources = [running, footers] + ([first, footers] if first else [])
+        for part, elements in zip(furniture_parts(self.doc, bool(first)), sources):
             container = part.element
             for child in list(container):
                 container.remove(child)
