@@ -294,8 +294,8 @@ class _Writer:
             if r < header:  # header rows repeat on every page the table runs onto
                 tr_pr = ox.element("w:trPr")
                 tr.insert(0, tr_pr)  # w:trPr comes before the cells
-                tr_pr.append(ox.element("w:cantSplit"))
-                tr_pr.append(ox.element("w:tblHeader"))
+                ox.child(tr_pr, "w:cantSplit")
+                ox.child(tr_pr, "w:tblHeader")
             for cell, tc in zip(row, tr.iterchildren(ox.W_TC)):
                 p = tc.find(ox.W_P)
                 ox.set_style(p, self.style_ids["Table Text"])

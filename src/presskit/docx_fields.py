@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from docx.oxml.ns import nsmap, qn
+from lxml.etree import SubElement
 from docx.oxml.parser import oxml_parser
 from docx.shared import Emu
 
@@ -36,6 +37,12 @@ def element(nsptag: str):
     return oxml_parser.makeelement(clark, nsmap=ns)
 
 
+def child(parent, nsptag: str):
+    """A new last child of *parent*: it takes the namespace from the parent's scope, so lxml makes it
+    without a declaration of its own (half the cost of element() + append, same XML)."""
+    return SubElement(parent, _tag(nsptag)[0])
+
+
 def paragraph(style_id: str | None):
     """A new w:p with its w:pPr/w:pStyle (just w:pPr when *style_id* is None, as python-docx writes it)."""
     p = element("w:p")
@@ -45,24 +52,24 @@ def paragraph(style_id: str | None):
 
 def set_style(p, style_id: str | None) -> None:
     """Give a paragraph (CT_P) that has no w:pPr yet a paragraph style; w:pPr is its first child."""
-    ppr = element("w:pPr")
-    p.insert(0, ppr)
+    if len(p):
+        ppr = element("w:pPr")
+        p.insert(0, ppr)
+    else:
+        ppr = child(p, "w:pPr")
     if style_id is not None:
-        pstyle = element("w:pStyle")
-        pstyle.set(W_VAL, style_id)
-        ppr.append(pstyle)
+        child(ppr, "w:pStyle").set(W_VAL, style_id)
 
 
 def run(text: str, char_style: str | None = None):
     """A w:r with an optional character style and text (spaces preserved)."""
     r = element("w:r")
     if char_style:
-        r.append(_rpr(char_style))
-    t = element("w:t")
+        _rpr(r, char_style)
+    t = child(r, "w:t")
     t.text = text
     if text != text.strip():
         t.set(XML_SPACE, "preserve")
-    r.append(t)
     return r
 
 
@@ -74,7 +81,7 @@ def tab_run():
 def _run_of(tag: str):
     """A run holding one empty element such as w:tab or w:br."""
     r = element("w:r")
-    r.append(element(tag))
+    child(r, tag)
     return r
 
 
@@ -88,18 +95,13 @@ def field_runs(instruction: str, cached: str = "1") -> list:
     for kind in ("begin", None, "separate", "result", "end"):
         r = element("w:r")
         if kind in ("begin", "separate", "end"):
-            fld = element("w:fldChar")
-            fld.set(qn("w:fldCharType"), kind)
-            r.append(fld)
+            child(r, "w:fldChar").set(qn("w:fldCharType"), kind)
         elif kind is None:
-            instr = element("w:instrText")
+            instr = child(r, "w:instrText")
             instr.set(XML_SPACE, "preserve")
             instr.text = f" {instruction} "
-            r.append(instr)
         else:
-            t = element("w:t")
-            t.text = cached
-            r.append(t)
+            child(r, "w:t").text = cached
         runs.append(r)
     return runs
 
@@ -154,10 +156,8 @@ def footnote_reference(footnote_id: int, char_style: str | None):
     """The run in the body that points at a footnote."""
     r = element("w:r")
     if char_style:
-        r.append(_rpr(char_style))
-    ref = element("w:footnoteReference")
-    ref.set(qn("w:id"), str(footnote_id))
-    r.append(ref)
+        _rpr(r, char_style)
+    child(r, "w:footnoteReference").set(qn("w:id"), str(footnote_id))
     return r
 
 
@@ -170,8 +170,8 @@ def footnote(footnote_id: int, paragraphs: list, char_style: str | None):
     if paragraphs:
         mark = element("w:r")
         if char_style:
-            mark.append(_rpr(char_style))
-        mark.append(element("w:footnoteRef"))
+            _rpr(mark, char_style)
+        child(mark, "w:footnoteRef")
         first = paragraphs[0]
         ppr = first.find(qn("w:pPr"))
         index = 0 if ppr is None else 1
@@ -206,20 +206,14 @@ def set_numbering(paragraph, num_id: int, level: int = 0) -> None:
         num_pr.get_or_add_numId().val = num_id
         return
     # The usual case, a paragraph just made with only its style: w:numPr comes right after w:pStyle.
-    num_pr = element("w:numPr")
+    num_pr = child(ppr, "w:numPr")
     for tag, value in (("w:ilvl", level), ("w:numId", num_id)):
-        child = element(tag)
-        child.set(W_VAL, str(value))
-        num_pr.append(child)
-    ppr.append(num_pr)
+        child(num_pr, tag).set(W_VAL, str(value))
 
 
-def _rpr(char_style: str):
-    rpr = element("w:rPr")
-    style = element("w:rStyle")
-    style.set(W_VAL, char_style)
-    rpr.append(style)
-    return rpr
+def _rpr(r, char_style: str) -> None:
+    """Give a new run *r* its w:rPr/w:rStyle (the first thing in a run)."""
+    child(child(r, "w:rPr"), "w:rStyle").set(W_VAL, char_style)
 
 
 def break_run():
