@@ -80,3 +80,20 @@ def test_one_pass_save_matches_save_then_repack(reference):
     out = io.BytesIO()
     document.save(out)
     assert save_deterministic(document) == deterministic_zip(out.getvalue())
+
+
+def test_packed_zip_is_what_zipfile_writes():
+    from presskit.docx_package import _pack, _write_entry
+
+    styles = (REPO / "templates" / "briefing" / "reference.docx").read_bytes()
+    entries = [("[Content_Types].xml", b"<Types/>"), ("word/empty.xml", b""),
+               ("word/media/reference.bin", styles), ("word/again.bin", styles),  # the second is a cache hit
+               ("word/text.xml", "Latviešu teksts ".encode() * 500)]
+    for names in (entries, [("word/ā.xml", b"x"), *entries]):  # a non-ASCII name goes through zipfile
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name, data in names:
+                _write_entry(dst, name, data)
+        assert _pack(names) == out.getvalue()
+        with zipfile.ZipFile(io.BytesIO(_pack(names))) as z:
+            assert z.testzip() is None and [z.read(n) for n, _ in names] == [d for _, d in names]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
+import zlib
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -35,30 +37,28 @@ def save_deterministic(document) -> bytes:
     """The document as DOCX bytes, written once: what deterministic_zip(document.save()) gives.
 
     python-docx's own save compresses every part only for deterministic_zip to inflate and
-    compress it again; here its PackageWriter writes the same members, in the same order,
-    straight into the fixed-time zip.
+    compress it again; here its PackageWriter hands the same members, in the same order, to
+    _pack, which writes the zip zipfile would write.
     """
     package = document.part.package
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        writer = _EntryWriter(dst)
-        PackageWriter._write_content_types_stream(writer, parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
-    return out.getvalue()
+    writer = _EntryCollector()
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    return _pack(writer.entries)
 
 
-class _EntryWriter:
-    """The physical-writer interface PackageWriter writes through, onto a deterministic zip."""
+class _EntryCollector:
+    """The physical-writer interface PackageWriter writes through: collects (member name, bytes)."""
 
-    def __init__(self, zf: zipfile.ZipFile):
-        self.zf = zf
+    def __init__(self):
+        self.entries: list[tuple[str, bytes]] = []
 
-    def write(self, pack_uri, blob: bytes) -> None:
-        _write_entry(self.zf, pack_uri.membername, blob)
+    def write(self, pack_uri, blob) -> None:
+        self.entries.append((pack_uri.membername, blob.encode("utf-8") if isinstance(blob, str) else blob))
 
 
 def _write_entry(dst: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -67,6 +67,63 @@ def _write_entry(dst: zipfile.ZipFile, name: str, data: bytes) -> None:
     entry.create_system = 0  # MS-DOS, as Word writes it; avoids host-dependent attributes
     entry.external_attr = 0
     dst.writestr(entry, data, compresslevel=9)
+
+
+# Deflated members by content. Most parts of the 18 briefing copies (styles, numbering, headers,
+# relationships) are the same bytes in every copy; level-9 deflate was a fifth of a copy's CPU.
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+_DEFLATED_MAX = 256
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader, structCentralDir, structEndArchive
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+# zipfile replaces an external_attr of 0 by this (rw------- in the Unix half) when it opens the entry.
+_ZIP_ATTR = 0o600 << 16
+_DOS_TIME = ZIP_EPOCH[3] << 11 | ZIP_EPOCH[4] << 5 | ZIP_EPOCH[5] // 2
+_DOS_DATE = (ZIP_EPOCH[0] - 1980) << 9 | ZIP_EPOCH[1] << 5 | ZIP_EPOCH[2]
+
+
+def _pack(entries: list[tuple[str, bytes]]) -> bytes:
+    """The zip that _write_entry() on a zipfile.ZipFile writes for *entries*, byte for byte.
+
+    Written here rather than through zipfile only so that a member's deflated bytes can be
+    reused (zipfile always compresses). The layout is zipfile's for this one case: ASCII names,
+    no extra fields or comments, version 2.0, made on MS-DOS, sizes known up front (no data
+    descriptor). Anything else (a non-ASCII name, zip64 sizes) goes through zipfile itself;
+    tests compare the two.
+    """
+    if any(not name.isascii() for name, _ in entries) or sum(len(d) for _, d in entries) >= 1 << 31:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name, data in entries:
+                _write_entry(dst, name, data)
+        return out.getvalue()
+    out, central = bytearray(), bytearray()
+    for name, data in entries:
+        crc, packed = _deflate(data)
+        raw = name.encode("ascii")
+        offset = len(out)
+        out += _LOCAL.pack(b"PK\x03\x04", 20, 0, 0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc,
+                           len(packed), len(data), len(raw), 0)
+        out += raw
+        out += packed
+        central += _CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, 0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                                 crc, len(packed), len(data), len(raw), 0, 0, 0, 0, _ZIP_ATTR, offset)
+        central += raw
+    start = len(out)
+    out += central
+    out += _END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), start, 0)
+    return bytes(out)
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    """CRC-32 and raw deflate at level 9 (zipfile's compressor for ZIP_DEFLATED, compresslevel=9)."""
+    found = _DEFLATED.get(data)
+    if found is None:
+        if len(_DEFLATED) >= _DEFLATED_MAX:
+            _DEFLATED.clear()
+        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+        found = _DEFLATED[data] = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+    return found
 
 
 def set_core_properties(document, *, title: str, subject: str, author: str, language: str,
