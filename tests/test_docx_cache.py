@@ -9,6 +9,7 @@ import docx
 import pytest
 
 import presskit.docx as writer
+import presskit.docx_reference as reference
 from conftest import REPO
 from presskit.config import load_config
 from presskit.docx_package import deterministic_zip, save_deterministic
@@ -29,7 +30,7 @@ PAGE = """<html lang="lv"><head><title>{title}</title></head><body>
 
 def convert(project, addressee: str, title: str = "Ziņojums", fresh: bool = False) -> bytes:
     if fresh:  # what every call did before the cache: parse reference.docx again
-        writer._pristine.clear()
+        reference._pristine.clear()
     html = PAGE.format(title=title, addressee=addressee)
     return writer.html_to_docx(html, load_config(project), "briefing", {})
 

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import io
 import re
 from pathlib import Path
 from urllib.parse import quote
 
-import docx
 import lxml.html
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
-from docx.styles import BabelFish
 
 from . import docx_fields as ox
 from .config import Campaign
 from .docx_package import (footnotes_part, save_deterministic, set_app_properties,
-                           set_core_properties)
+                           set_core_properties, set_language)
+from .docx_reference import furniture_parts, new_document, stored_name, style_ids_by_name
 from .errors import ContentError, Problem, TemplateError
-from .render import RTL_LANGUAGES
 
 # Styles the writer needs from the reference document, by Word name (README: "DOCX briefing").
 REQUIRED_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
@@ -37,8 +32,6 @@ OPTIONAL_STYLES = {"Letterhead": "Header", "Addressee Label": "Normal", "Address
 HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 3",
             "h5": "Heading 3", "h6": "Heading 3"}
 INLINE_STYLES = {"strong": "Strong", "b": "Strong", "em": "Emphasis", "i": "Emphasis"}
-WORD_LANGUAGES = {"lv": "lv-LV", "en": "en-GB", "fr": "fr-FR", "es": "es-ES", "ru": "ru-RU",
-                  "ar": "ar-SA", "zh": "zh-CN", "de": "de-DE"}
 FIRST_PAGE_HEADER = "./header[contains(@class, 'first-page')]"
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must survive
 
@@ -68,79 +61,13 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, sourc
                         author=info.get("author", campaign.organisation), language=lang,
                         keywords=info.get("keywords", ""), date=date)
     set_app_properties(document, info.get("author", campaign.organisation))
-    _set_language(document, lang)
+    set_language(document, lang)
     return save_deterministic(document)
-
-
-# The last reference document opened in this process: (path, its bytes), the untouched Document
-# and what the writer derived from its styles. Each copy starts from a deep copy of the Document
-# instead of unzipping and parsing it again.
-_pristine: list = []
-
-
-def new_document(ref: Path | None, first_page: bool = False) -> tuple:
-    """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content,
-    and the style look-ups already made on it (a dict the writer fills; valid while the styles are).
-    Its header and footer parts are there already (see furniture_parts), with a different first
-    page when *first_page*.
-
-    The key is the file's bytes, not its time stamp: an edit within the file system's time
-    resolution (or one that restores an old mtime) is still picked up, and reading 6 KB is cheap.
-    """
-    key = (str(ref), ref.read_bytes()) if ref else (None, None)
-    if not _pristine or _pristine[0] != key:
-        _pristine[:] = [key, {}, {}]
-    documents = _pristine[1]
-    if first_page not in documents:
-        documents[first_page] = docx.Document(io.BytesIO(key[1]) if ref else None)
-        furniture_parts(documents[first_page], first_page)
-    return copy.deepcopy(documents[first_page]), _pristine[2]
 
 
 def write_docx(data: bytes, target: Path) -> None:
     """Write DOCX bytes to *target* (the caller makes it atomic)."""
     target.write_bytes(data)
-
-
-def _set_language(document, lang: str) -> None:
-    """The proofing language of the whole text (docDefaults), so Word checks spelling in it."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
-    if rpr is None:
-        return
-    node = rpr.find(qn("w:lang"))
-    if node is None:
-        node = OxmlElement("w:lang")
-        rpr.append(node)  # w:lang sits near the end of w:rPr; the reference has none after it
-    tag = WORD_LANGUAGES.get(lang, lang)
-    node.set(qn("w:val"), tag)
-    if lang == "zh":
-        node.set(qn("w:eastAsia"), tag)  # CJK text is proofed under the East Asian language
-    if lang in RTL_LANGUAGES:
-        node.set(qn("w:bidi"), tag)
-        ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
-        if ppr is not None and ppr.find(qn("w:bidi")) is None:
-            # right-to-left paragraphs; w:bidi precedes spacing, ind and jc in the schema
-            later = [c for c in ppr if c.tag in {qn(n) for n in ("w:adjustRightInd", "w:snapToGrid",
-                                                                  "w:spacing", "w:ind", "w:jc")}]
-            bidi = OxmlElement("w:bidi")
-            later[0].addprevious(bidi) if later else ppr.append(bidi)
-
-
-def furniture_parts(document, first_page: bool) -> list:
-    """The parts page furniture goes in: running header and footer, then first-page ones if asked.
-
-    Made when the reference has none. new_document() runs this on its cached copy, so each
-    document copy finds the parts made (python-docx reads a template file and walks the whole
-    package for every new header part); on a document that has them it changes nothing.
-    """
-    section = document.sections[0]
-    section.different_first_page_header_footer = first_page
-    wanted = [section.header, section.footer]
-    if first_page:
-        wanted += [section.first_page_header, section.first_page_footer]
-    # The part once: every python-docx property of a header looks its definition up again.
-    return [header_footer._get_or_add_definition() for header_footer in wanted]
 
 
 class _Writer:
@@ -161,27 +88,27 @@ class _Writer:
         # One pass over w:style: python-docx's `name in styles` and `styles[name]` each scan every
         # style again (profiled: a third of the writer's time went to name lookups).
         if "by_name" not in self.memo:
-            self.memo["by_name"] = _style_ids_by_name(self.doc.styles.element)
+            self.memo["by_name"] = style_ids_by_name(self.doc.styles.element)
         self.by_name = self.memo["by_name"]
-        missing = [name for name in REQUIRED_STYLES if _internal(name) not in self.by_name]
+        missing = [name for name in REQUIRED_STYLES if stored_name(name) not in self.by_name]
         if missing:
             raise TemplateError(Problem(self.reference, None,
                                         f"style(s) missing from the reference document: {', '.join(missing)}",
                                         "define them in Word (Styles pane) or rebuild it with "
                                         "scripts/make_reference_docx"))
-        ids = {name: self.by_name[_internal(name)] for name in REQUIRED_STYLES}
+        ids = {name: self.by_name[stored_name(name)] for name in REQUIRED_STYLES}
         for name, fallback in OPTIONAL_STYLES.items():
-            ids[name] = self.by_name[_internal(name)] if _internal(name) in self.by_name else \
+            ids[name] = self.by_name[stored_name(name)] if stored_name(name) in self.by_name else \
                 (ids[fallback] if fallback else None)
         return ids
 
     def style(self, name: str):
         """The style object for a Word style name used by the template."""
         if name not in self.style_ids:
-            if _internal(name) not in self.by_name:
+            if stored_name(name) not in self.by_name:
                 raise TemplateError(Problem(self.reference, None, f"style '{name}' is not defined",
                                             "add it to the reference document or fix data-style"))
-            self.style_ids[name] = self.by_name[_internal(name)]
+            self.style_ids[name] = self.by_name[stored_name(name)]
         return self.doc.styles.element.get_by_id(self.style_ids[name])
 
     def _paragraph(self, name: str):
@@ -451,18 +378,3 @@ def _strip_caption_mark(items):
 def _style_num_id(style) -> int | None:
     num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
     return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
-
-
-def _internal(name: str) -> str:
-    """The name styles.xml stores for a Word UI style name ('Heading 1' → 'heading 1')."""
-    return BabelFish.ui2internal(name)
-
-
-def _style_ids_by_name(styles) -> dict[str, str | None]:
-    """Style id by stored name; the first style of a name wins, as in python-docx's lookup."""
-    ids: dict[str, str | None] = {}
-    for style in styles.iterchildren(qn("w:style")):
-        name = style.find(qn("w:name"))
-        if name is not None and name.get(qn("w:val")) is not None:
-            ids.setdefault(name.get(qn("w:val")), style.get(qn("w:styleId")))
-    return ids

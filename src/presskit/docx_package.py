@@ -1,4 +1,4 @@
-"""Package-level helpers for DOCX files: deterministic zips, core/app properties, the footnotes part."""
+"""Package-level helpers for DOCX files: deterministic zips, core/app properties and language, footnotes part."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory, XmlPart
 from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+
+from .render import RTL_LANGUAGES
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -184,3 +187,32 @@ def footnotes_part(document) -> XmlPart:
                    document.part.package)
     document.part.relate_to(part, RT.FOOTNOTES)
     return part
+
+
+WORD_LANGUAGES = {"lv": "lv-LV", "en": "en-GB", "fr": "fr-FR", "es": "es-ES", "ru": "ru-RU",
+                  "ar": "ar-SA", "zh": "zh-CN", "de": "de-DE"}
+
+
+def set_language(document, lang: str) -> None:
+    """The proofing language of the whole text (docDefaults), so Word checks spelling in it."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
+    if rpr is None:
+        return
+    node = rpr.find(qn("w:lang"))
+    if node is None:
+        node = OxmlElement("w:lang")
+        rpr.append(node)  # w:lang sits near the end of w:rPr; the reference has none after it
+    tag = WORD_LANGUAGES.get(lang, lang)
+    node.set(qn("w:val"), tag)
+    if lang == "zh":
+        node.set(qn("w:eastAsia"), tag)  # CJK text is proofed under the East Asian language
+    if lang in RTL_LANGUAGES:
+        node.set(qn("w:bidi"), tag)
+        ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        if ppr is not None and ppr.find(qn("w:bidi")) is None:
+            # right-to-left paragraphs; w:bidi precedes spacing, ind and jc in the schema
+            later = [c for c in ppr if c.tag in {qn(n) for n in ("w:adjustRightInd", "w:snapToGrid",
+                                                                  "w:spacing", "w:ind", "w:jc")}]
+            bidi = OxmlElement("w:bidi")
+            later[0].addprevious(bidi) if later else ppr.append(bidi)
