@@ -116,3 +116,40 @@ def test_pdf_glyph_check_is_cached_per_file_digest(tmp_path, monkeypatch):
     assert [str(p) for p in i18n_check._cached_pdf_checks([path], campaign)] == first and calls == []
     HTML(string='<p style="font-family: Noto Sans">A B</p>').write_pdf(path)
     assert i18n_check._cached_pdf_checks([path], campaign) == [] and len(calls) == 1
+
+
+def test_catalog_checks_are_cached_per_catalog_and_fonts(project, monkeypatch):
+    """A second check reads no catalog and asks fontconfig nothing; an edit or other fonts recheck."""
+    from presskit import i18n_check
+    from presskit.config import load_config
+
+    (project / "build" / ".presskit").mkdir(parents=True)  # as after a build: caches are written
+    first = i18n_check._cached_catalog_checks(load_config(project))
+    assert first == ([], []) and (project / i18n_check.CATALOG_CACHE).is_file()
+    checked = []
+    real_catalogs, real_glyphs = i18n_check.check_catalogs, i18n_check.check_glyph_coverage
+    monkeypatch.setattr(i18n_check, "check_catalogs", lambda c, langs=None: checked.append(("qa", *langs))
+                        or real_catalogs(c, langs))
+    monkeypatch.setattr(i18n_check, "check_glyph_coverage", lambda c, langs=None: checked.append(
+        ("glyphs", *langs)) or real_glyphs(c, langs))
+    assert i18n_check._cached_catalog_checks(load_config(project)) == first and checked == []
+
+    cat = catalog(project, "fr")
+    cat[MINUSMA].string = "La Lettonie participe au maintien de la paix au Mali (MINUSMA)."
+    cat["Kibernetiskā drošība"].string = "Cybersécurité 𓀀"
+    save(project, "fr", cat)
+    errors, warnings = i18n_check._cached_catalog_checks(load_config(project))
+    assert checked == [("glyphs", "fr"), ("qa", "fr")]
+    assert [p.message.split(" (")[0] for p in errors] == [
+        "numbers differ: source has 2016, translation has none", "no configured font has a glyph for 𓀀"]
+    monkeypatch.undo()
+    uncached = (real_catalogs(load_config(project)), real_glyphs(load_config(project)))
+    assert (errors, warnings) == (uncached[0][0] + uncached[1], uncached[0][1])
+
+    # Other configured fonts: every catalog is checked again (the glyphs depend on them).
+    calls = []
+    monkeypatch.setattr(i18n_check, "family_charset", lambda family: calls.append(family) or frozenset())
+    campaign = load_config(project)
+    campaign.print.fonts = ["Noto Sans"]
+    errors, _ = i18n_check._cached_catalog_checks(campaign)
+    assert calls == ["Noto Sans"] and str(errors[-1]).startswith("<project>: none of the configured fonts")

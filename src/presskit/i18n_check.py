@@ -64,11 +64,11 @@ def check_message(source: str, target: str, lang: str) -> list[tuple[str, str]]:
     return found
 
 
-def check_catalogs(campaign: Campaign) -> tuple[list[Problem], list[Problem]]:
-    """QA of every translated, non-fuzzy entry of every catalog: (errors, warnings)."""
+def check_catalogs(campaign: Campaign, langs: list[str] | None = None) -> tuple[list[Problem], list[Problem]]:
+    """QA of every translated, non-fuzzy entry of every catalog (or those of *langs*): (errors, warnings)."""
     errors, warnings = [], []
     root = campaign.root
-    for lang in campaign.languages:
+    for lang in campaign.languages if langs is None else langs:
         path = catalog_path(root, lang)
         if lang == campaign.source_language or not path.is_file():
             continue
@@ -192,8 +192,8 @@ def family_charset(family: str) -> frozenset[int]:
     return frozenset(points)
 
 
-def check_glyph_coverage(campaign: Campaign) -> list[Problem]:
-    """Every character of every translation must be in one of the configured font families."""
+def check_glyph_coverage(campaign: Campaign, langs: list[str] | None = None) -> list[Problem]:
+    """Every character of every translation (or those of *langs*) must be in a configured font family."""
     covered: set[int] = set()
     for family in campaign.print.fonts:
         covered |= family_charset(family)
@@ -202,7 +202,7 @@ def check_glyph_coverage(campaign: Campaign) -> list[Problem]:
                         "run scripts/bootstrap")]
     problems = []
     root = campaign.root
-    for lang in campaign.languages:
+    for lang in campaign.languages if langs is None else langs:
         path = catalog_path(root, lang)
         if lang == campaign.source_language or not path.is_file():
             continue
@@ -223,11 +223,92 @@ def check_translations(campaign: Campaign) -> tuple[list[Problem], list[Problem]
     """All translation checks `presskit check` runs: (errors, warnings)."""
     from .build import plan
 
-    errors, warnings = check_catalogs(campaign)
-    errors += check_glyph_coverage(campaign)
+    errors, warnings = _cached_catalog_checks(campaign)
     targets = [campaign.root / u.target for u in plan(campaign) if u.target.endswith(".pdf")]
     errors += _cached_pdf_checks([t for t in targets if t.is_file()], campaign)
     return errors, warnings
+
+
+CATALOG_CACHE = Path("build") / ".presskit" / "translation-checks.json"
+
+
+def _cached_catalog_checks(campaign: Campaign) -> tuple[list[Problem], list[Problem]]:
+    """check_catalogs and check_glyph_coverage, remembered per catalog digest (and, for glyphs, the
+    configured fonts and fontconfig's folders), so a second `make` neither parses the catalogs again
+    nor asks fontconfig (fc-list) for every family's characters."""
+    import json
+    from dataclasses import asdict
+
+    from .build import file_digest
+
+    root = campaign.root
+    cache_path = root / CATALOG_CACHE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    rules = _rules_digest()
+    if not isinstance(cache, dict) or cache.get("rules") != rules:
+        cache = {"rules": rules}
+    fonts = _fonts_signature(campaign.print.fonts)
+    langs = [lang for lang in campaign.languages
+             if lang != campaign.source_language and catalog_path(root, lang).is_file()]
+    entries = cache.setdefault("catalogs", {})
+    digests = {lang: file_digest(catalog_path(root, lang)) for lang in langs}
+    stale = [lang for lang in langs
+             if (entries.get(lang) or {}).get("digest") != digests[lang] or entries[lang].get("fonts") != fonts]
+    if stale:
+        glyphs = check_glyph_coverage(campaign, stale)
+        if any(p.file is None for p in glyphs):  # no configured font installed: nothing to keep per language
+            errors, warnings = check_catalogs(campaign, langs)
+            return errors + glyphs, warnings
+        for lang in stale:
+            errors, warnings = check_catalogs(campaign, [lang])
+            name = relpath(catalog_path(root, lang), root)
+            entries[lang] = {"digest": digests[lang], "fonts": fonts,
+                             "errors": [asdict(p) for p in errors], "warnings": [asdict(p) for p in warnings],
+                             "glyphs": [asdict(p) for p in glyphs if p.file == name]}
+        if cache_path.parent.is_dir():
+            from .build import atomic_write
+
+            atomic_write(cache_path, json.dumps(cache, ensure_ascii=False, sort_keys=True).encode())
+    # The order of the uncached checks: every catalog's QA, then every catalog's glyphs.
+    errors = [Problem(**p) for lang in langs for p in entries[lang]["errors"]]
+    warnings = [Problem(**p) for lang in langs for p in entries[lang]["warnings"]]
+    errors += [Problem(**p) for lang in langs for p in entries[lang]["glyphs"]]
+    return errors, warnings
+
+
+def _rules_digest() -> str:
+    """Digest of the checking code (this module and the catalog reader)."""
+    import hashlib
+
+    from . import __version__
+
+    here = Path(__file__).parent
+    return hashlib.sha256(__version__.encode() + (here / "i18n_check.py").read_bytes()
+                          + (here / "i18n.py").read_bytes()).hexdigest()
+
+
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
+                "/etc/fonts", "/var/cache/fontconfig", "~/.cache/fontconfig")
+
+
+def _fonts_signature(families: list[str]) -> str:
+    """The configured families and the modification times of fontconfig's folders (and those in them):
+    installing or removing a font changes one, as it is what fontconfig checks to refresh its cache."""
+    import hashlib
+    import os
+
+    entries = [repr(families)]
+    for top in FONT_FOLDERS:
+        for dirpath, dirnames, _ in os.walk(os.path.expanduser(top)):
+            dirnames.sort()
+            try:
+                entries.append(f"{dirpath}:{os.stat(dirpath).st_mtime_ns}")
+            except OSError:
+                continue
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
 
 
 FONT_CACHE = Path("build") / ".presskit" / "pdf-glyphs.json"

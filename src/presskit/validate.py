@@ -16,29 +16,42 @@ QUOTE_MARKER = re.compile(r"^(?:[ \t]{0,3}>)+")
 
 
 def validate(campaign, units) -> list[Problem]:
-    """Every problem in the documents, images, templates and catalogs the given units use."""
-    from .content import load_document
+    """Every problem in the documents, images, templates and catalogs the given units use.
 
+    What each document, template set and catalog was found to have is kept in
+    build/.presskit/validate.json by the digests of the files checked (and the state of the images
+    a document refers to), so an unchanged input is not parsed again: `presskit check` after a
+    no-op build, or a build after a catalog edit, skips Markdown, Jinja and PIL altogether.
+    """
     root = campaign.root
+    cache = ValidationCache(root)
     problems: list[Problem] = []
     documents: dict[str, set[str]] = {}  # document → formats it is rendered to
     for unit in units:
         out = campaign.outputs[unit.output]
         documents.setdefault(out.document, set()).add(out.format)
     for name, formats in documents.items():
-        path = root / "content" / name
-        try:
-            doc = load_document(path, root)
-        except PresskitError as exc:
-            problems.extend(exc.problems)
-            continue
-        found = meta_problems(doc) + nesting_problems(doc) + image_problems(doc, root, campaign.source_language,
-                                                                             formats)
-        problems.extend(sorted(found, key=lambda p: p.line or 0))  # in reading order
+        problems.extend(cache.document(name, formats, campaign.source_language))
     templates = sorted({campaign.outputs[u.output].template for u in units})
-    problems.extend(template_problems(root, templates))
-    problems.extend(catalog_problems(campaign, sorted({u.lang for u in units})))
+    problems.extend(cache.templates(templates))
+    for lang in sorted({u.lang for u in units}):
+        if lang != campaign.source_language:
+            problems.extend(cache.catalog(lang, campaign))
+    cache.save()
     return unique(problems)
+
+
+def document_problems(root: Path, name: str, formats: set[str], lang: str) -> tuple[list[Problem], list[str]]:
+    """Problems of one document (front matter, nesting, images) and the image references it makes."""
+    from .content import load_document
+
+    try:
+        doc = load_document(root / "content" / name, root)
+    except PresskitError as exc:
+        return list(exc.problems), []
+    sources = image_sources(doc, lang)
+    found = meta_problems(doc) + nesting_problems(doc) + image_problems(doc, root, lang, formats, sources)
+    return sorted(found, key=lambda p: p.line or 0), sources  # in reading order
 
 
 def unique(problems: list[Problem]) -> list[Problem]:
@@ -99,19 +112,24 @@ def _depth(line: str) -> int:
     return quotes
 
 
-def image_problems(doc, root: Path, lang: str, formats: set[str]) -> list[Problem]:
-    """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
+def image_sources(doc, lang: str) -> list[str]:
+    """The image references of a document's Markdown (and raw HTML), each once, data: URLs left out."""
     import html
 
-    from .fetch import DOCX_IMAGE_FORMATS, IMAGE_FORMATS, check_image, resolve_project_file
     from .render import markdown_to_html
+
+    found = dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(markdown_to_html(doc.markdown(), lang)))
+    return [src for src in found if not src.startswith("data:")]
+
+
+def image_problems(doc, root: Path, lang: str, formats: set[str], sources: list[str] | None = None) -> list[Problem]:
+    """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
+    from .fetch import DOCX_IMAGE_FORMATS, IMAGE_FORMATS, check_image, resolve_project_file
 
     allowed = DOCX_IMAGE_FORMATS if "docx" in formats else IMAGE_FORMATS
     source = doc.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
     problems = []
-    for src in dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(markdown_to_html(doc.markdown(), lang))):
-        if src.startswith("data:"):
-            continue
+    for src in image_sources(doc, lang) if sources is None else sources:
         found = resolve_project_file(root, src)
         if isinstance(found, Path):
             found = check_image(found, src, allowed)
@@ -196,3 +214,128 @@ def duplicate_entries(path: Path, name: str) -> list[Problem]:
     with path.open("rb") as fh:
         Parser(Catalog(), ignore_obsolete=True).parse(fh)
     return problems
+
+
+# ---- the cache: what each input was found to have, by digest ---------------------------------------
+
+CACHE_FILE = Path("build") / ".presskit" / "validate.json"
+# The code whose results are kept: a change to any of it (or an upgraded library) starts afresh.
+RULES_MODULES = ("validate.py", "content.py", "fetch.py", "render.py", "i18n.py")
+
+
+class ValidationCache:
+    """Problems found per document, template set and catalog, reused while their files are unchanged."""
+
+    def __init__(self, root: Path):
+        import json
+
+        self.root, self.path, self.changed = root, root / CACHE_FILE, False
+        self.rules = _rules()
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict) or data.get("rules") != self.rules:
+            data = {"rules": self.rules}
+        self.data = data
+
+    def _section(self, name: str) -> dict:
+        return self.data.setdefault(name, {})
+
+    def document(self, name: str, formats: set[str], lang: str) -> list[Problem]:
+        """Problems of content/<name> rendered to *formats*."""
+        from .build import file_digest
+
+        key = f"{name}|{','.join(sorted(formats))}|{lang}"
+        digest = file_digest(self.root / "content" / name)
+        entry = self._section("documents").get(key)
+        if entry and entry["digest"] == digest and entry["images"] == self._images(entry["sources"]):
+            return _problems(entry["problems"])
+        problems, sources = document_problems(self.root, name, formats, lang)
+        self._section("documents")[key] = {"digest": digest, "sources": sources,
+                                           "images": self._images(sources), "problems": _plain(problems)}
+        self.changed = True
+        return problems
+
+    def _images(self, sources: list[str]) -> list:
+        """Where each image reference leads now, and that file's size and time (JSON-comparable)."""
+        from .fetch import resolve_project_file
+
+        states = []
+        for src in sources:
+            found = resolve_project_file(self.root, src)
+            if isinstance(found, Path):
+                st = found.stat()
+                states.append([str(found), st.st_size, st.st_mtime_ns])
+            else:
+                states.append(str(found))
+        return states
+
+    def templates(self, templates: list[str]) -> list[Problem]:
+        """Syntax problems of the given template folders (and templates/shared)."""
+        import hashlib
+
+        folders = [self.root / "templates" / t for t in templates] + [self.root / "templates" / "shared"]
+        files = [path for folder in dict.fromkeys(folders)
+                 for path in (sorted(folder.rglob("*.j2")) if folder.is_dir() else ())]
+        key = hashlib.sha256(repr([(str(f), f.read_bytes()) for f in files]).encode()).hexdigest()
+        entries = self._section("templates")
+        if key in entries:
+            return _problems(entries[key])
+        problems = template_problems(self.root, templates)
+        self.data["templates"] = {key: _plain(problems)}  # the current set only: no growth
+        self.changed = True
+        return problems
+
+    def catalog(self, lang: str, campaign) -> list[Problem]:
+        """Problems of the catalog of *lang*."""
+        from .build import file_digest
+        from .i18n import catalog_path
+
+        key = f"{lang}|{campaign.source_language}"
+        digest = file_digest(catalog_path(self.root, lang))
+        entry = self._section("catalogs").get(key)
+        if entry and entry["digest"] == digest:
+            return _problems(entry["problems"])
+        problems = catalog_problems(campaign, [lang])
+        self._section("catalogs")[key] = {"digest": digest, "problems": _plain(problems)}
+        self.changed = True
+        return problems
+
+    def save(self) -> None:
+        """Write the cache when it learnt something and the project has a build/.presskit/ folder."""
+        import json
+        import os
+
+        if not self.changed or not self.path.parent.is_dir():
+            return
+        tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps(self.data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:  # the cache only saves time
+            tmp.unlink(missing_ok=True)
+
+
+def _rules() -> str:
+    """Digest of the checking code and the libraries' folder (an upgrade changes its time)."""
+    import hashlib
+
+    import click
+
+    from . import __version__
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for name in RULES_MODULES:
+        digest.update((here / name).read_bytes())
+    digest.update(str(Path(click.__file__).parents[1].stat().st_mtime_ns).encode())
+    return digest.hexdigest()
+
+
+def _plain(problems: list[Problem]) -> list[list]:
+    return [[p.file, p.line, p.message, p.fix] for p in problems]
+
+
+def _problems(rows: list[list]) -> list[Problem]:
+    return [Problem(*row) for row in rows]
