@@ -57,10 +57,12 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: list[
         cards.append((unit, info, status, (seconds.get(unit.target) or {}).get("seconds"), problems))
     for stale in set(files) - {u.target for u in units}:
         del files[stale]
-    collect_thumbnails(root, files)
+    thumbnails_written = start_thumbnails(root, files)
     # Translation status needs the catalogs parsed: refresh it when this run rendered something (an
     # edit to content or a catalog always rebuilds), never on a no-op, which must stay cheap.
+    # Counted while the last thumbnails are still being encoded (zlib runs without the GIL).
     translations = translation_rows(campaign, cache, refresh=report is None or bool(report.results))
+    thumbnails_written()
     findings = preflight_findings(root, files, cache)
     html = render_page(campaign, cards, report, list(errors), translations, findings, live)
     target = root / BUILD_DIR / REPORT_FILE
@@ -117,6 +119,11 @@ def file_info(root: Path, target: str, known: dict | None) -> dict | None:
 
 def collect_thumbnails(root: Path, files: dict) -> None:
     """Render missing page thumbnails (pypdfium2 → PNG) and drop the folders of files that are gone."""
+    start_thumbnails(root, files)()
+
+
+def start_thumbnails(root: Path, files: dict):
+    """collect_thumbnails, returning before the last PNGs are written: call what it returns to finish."""
     thumbs = state_dir(root) / THUMBS_DIR
     wanted, pending, encoder = set(), [], None
     for target, info in files.items():
@@ -138,18 +145,22 @@ def collect_thumbnails(root: Path, files: dict) -> None:
         except Exception:  # noqa: BLE001 — an unreadable PDF gets a card without pages, not a crash
             found, saved = {"pages": 0, "thumbs": []}, []
         pending.append((info, found, saved))
-    if encoder is not None:
-        encoder.shutdown(wait=True)
-    for info, found, saved in pending:
-        if any(f.exception() for f in saved):  # e.g. a full disk: no pages rather than broken images
-            found = {"pages": 0, "thumbs": []}
-        info.update(found)
     if thumbs.is_dir():
         for folder in thumbs.iterdir():
             if folder.name not in wanted:
                 import shutil
 
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def finish() -> None:
+        if encoder is not None:
+            encoder.shutdown(wait=True)
+        for info, found, saved in pending:
+            if any(f.exception() for f in saved):  # e.g. a full disk: no pages rather than broken images
+                found = {"pages": 0, "thumbs": []}
+            info.update(found)
+
+    return finish
 
 
 def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict, list]:
