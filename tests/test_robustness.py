@@ -166,7 +166,7 @@ def test_debug_shows_the_traceback_of_an_internal_error(project, monkeypatch, ca
     def broken(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(presskit.output, "produce", broken)
+    monkeypatch.setattr(presskit.output, "prepare", broken)
     for debug in (False, True):
         argv = ["presskit", *(["--debug"] if debug else []), "build", "briefing", "-j", "1", "--root", str(project)]
         monkeypatch.setattr(sys, "argv", argv)

@@ -352,50 +352,85 @@ def warm_worker(pdf: bool) -> None:
         from .engine import import_weasyprint
 
         import_weasyprint()
-    from . import output  # noqa: F401  (Jinja, Markdown)
+    from . import output  # noqa: F401  (light: the HTML is made in the main process)
 
 
 def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
               progress=None) -> list[Result]:
-    """Render units: in the worker *pool* when there is one, else one after another here."""
-    if pool is None:
-        results = []
-        for unit in units:
-            results.append(render_unit(campaign, unit, draft))
-            if progress:
-                progress(results[-1])
-        return results
-    from concurrent.futures import as_completed
+    """Render units: with a worker *pool*, each unit's HTML is made here (while the workers are
+    still importing WeasyPrint, for the first ones) and its file there; else all of it here."""
+    results: list[Result] = []
 
-    futures = [pool.submit(render_unit, campaign, u, draft) for u in units]
-    results = []
-    for future in as_completed(futures):  # report each file as it is done, not in submission order
-        results.append(future.result())
+    def done(result: Result) -> None:
+        results.append(result)
         if progress:
-            progress(results[-1])
+            progress(result)
+
+    if pool is None:
+        for unit in units:
+            done(render_unit(campaign, unit, draft))
+        return results
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from .output import prepare
+
+    pending = set()
+    for unit in units:
+        started = time.perf_counter()
+        try:
+            prepared = prepare(campaign, unit, draft)
+        except Exception as exc:  # noqa: BLE001 — reported as the unit's failure, like a render error
+            done(failure(unit, exc, started))
+        else:
+            pending.add(pool.submit(finish_unit, campaign, unit, prepared, time.perf_counter() - started))
+        finished, pending = wait(pending, timeout=0)  # report files as they are done
+        for future in finished:
+            done(future.result())
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            done(future.result())
     return results
 
 
 def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
-    """Render one unit to its target file; errors are returned, not raised."""
+    """Render one unit to its target file in this process; errors are returned, not raised."""
+    from .output import prepare
+
+    started = time.perf_counter()
+    try:
+        prepared = prepare(campaign, unit, draft)
+    except Exception as exc:  # noqa: BLE001
+        return failure(unit, exc, started)
+    return finish_unit(campaign, unit, prepared, time.perf_counter() - started)
+
+
+def finish_unit(campaign: Campaign, unit: Unit, prepared, spent: float = 0.0) -> Result:
+    """Write a prepared unit's file (output.finish); *spent* is the time its preparation took."""
     if campaign.outputs[unit.output].format == "pdf":
         from .engine import import_weasyprint
         from .hyphenation import preload
 
         import_weasyprint()
-
         preload(unit.lang)
-    from .output import produce
+    from .output import finish
 
     started = time.perf_counter()
     try:
-        inputs, messages = produce(campaign, unit, draft)
-    except PresskitError as exc:
-        return Result(unit, error=exc, seconds=time.perf_counter() - started)
-    except Exception as exc:  # an unexpected failure must still name the output, not crash the build
-        import traceback
+        inputs = finish(campaign, unit, prepared)
+    except Exception as exc:  # noqa: BLE001
+        return failure(unit, exc, started, spent)
+    return Result(unit, inputs, spent + time.perf_counter() - started, messages=prepared.messages)
 
-        error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
-                                   "run with --debug and report it"), detail=traceback.format_exc())
-        return Result(unit, error=error, seconds=time.perf_counter() - started)
-    return Result(unit, inputs, time.perf_counter() - started, messages=messages)
+
+def failure(unit: Unit, exc: Exception, started: float, spent: float = 0.0) -> Result:
+    """The Result of a unit that failed: a PresskitError as it is; anything else as an internal
+    error that still names the output (with the traceback for --debug), never a crashed build."""
+    seconds = spent + time.perf_counter() - started
+    if isinstance(exc, PresskitError):
+        return Result(unit, error=exc, seconds=seconds)
+    import traceback
+
+    error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
+                               "run with --debug and report it"), detail=traceback.format_exc())
+    return Result(unit, error=error, seconds=seconds)
