@@ -79,6 +79,33 @@ def test_noop_build_reuses_thumbnails_without_loading_renderers(built):
     assert "up to date" in (built / "build" / "index.html").read_text(encoding="utf-8")
 
 
+def test_thumbnails_are_made_while_the_build_runs(built, tmp_path):
+    """The CLI renders each finished PDF's pages while the workers render the next files; the report
+    uses them, and a thumbnail folder left unfinished (no pages.json) is rendered again by the report."""
+    from presskit.report import AHEAD_FILE
+
+    thumbs = built / "build" / ".presskit" / "thumbs"
+    made = {json.loads((f / AHEAD_FILE).read_text())["pages"] for f in thumbs.iterdir()}
+    pdfs = [u.target for u in plan(load_config(built)) if u.target.endswith(".pdf")]
+    assert len(list(thumbs.iterdir())) == len(pdfs) and made == {2, 10, 12}  # handouts, brochures
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    target = root / "build" / "handouts" / "handout-fr.pdf"
+    target.unlink()
+    run("build", "handouts", "--root", root, check=True)
+    folder = next(f for f in (root / "build" / ".presskit" / "thumbs").iterdir()
+                  if f.name == __import__("hashlib").sha256(target.read_bytes()).hexdigest()[:20])
+    assert (folder / AHEAD_FILE).is_file()  # made during that build
+    # As if the build had been killed half-way through the pages, before the report was written:
+    (folder / AHEAD_FILE).unlink()
+    (folder / "p002.png").unlink()
+    (root / "build" / ".presskit" / "report.json").unlink()
+    run("build", "--root", root, check=True)  # nothing to build; the report renders the pages again
+    report = (root / "build" / "index.html").read_text(encoding="utf-8")
+    assert f"{folder.name}/p001.png" in report and f"{folder.name}/p002.png" in report
+    assert (folder / "p002.png").is_file()
+
+
 def test_json_summary(built):
     proc = run("build", "--json", "--root", built, check=True)
     data = json.loads(proc.stdout)

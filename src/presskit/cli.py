@@ -78,8 +78,15 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
             verb = "rebuild" if d.rebuild else "skip"
             echo(obj, f"{verb} {d.unit.target}: {'; '.join(d.reasons)}")
 
+    def finished(result):
+        progress(result)
+        if result.error is None and result.unit.target.endswith(".pdf"):
+            from .report import thumbnails_ahead  # while the workers render the next files
+
+            thumbnails_ahead(campaign.root, result.unit.target)
+
     try:
-        report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=progress,
+        report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=finished,
                            on_plan=explain_plan)
     except PresskitError as exc:  # e.g. an unknown output name: the JSON still says what went wrong
         if as_json:

@@ -134,6 +134,9 @@ def start_thumbnails(root: Path, files: dict):
         folder = thumbs / key
         if "thumbs" in info and folder.is_dir():
             continue
+        if made := made_ahead(folder):  # by thumbnails_ahead() while the build was running
+            info.update(made)
+            continue
         if encoder is None:
             # PNG encoding (zlib, which releases the GIL) overlaps the rendering of the next page;
             # PDFium itself stays on this thread (it is not thread-safe).
@@ -161,6 +164,31 @@ def start_thumbnails(root: Path, files: dict):
             info.update(found)
 
     return finish
+
+
+AHEAD_FILE = "pages.json"  # in a thumbnail folder made during the build: written last, when complete
+
+
+def thumbnails_ahead(root: Path, target: str) -> None:
+    """Render the thumbnails of a PDF the build just wrote, while other files are still rendering
+    (the CLI calls this as each file finishes), so that the report after the build has less to do."""
+    try:
+        folder = state_dir(root) / THUMBS_DIR / hashlib.sha256((root / target).read_bytes()).hexdigest()[:20]
+        if made_ahead(folder):
+            return
+        found, _ = render_thumbnails(root / target, folder)
+        replace_file(folder / AHEAD_FILE, json.dumps(found).encode())
+    except Exception:  # noqa: BLE001 — the report renders them itself, or shows a card without pages
+        return
+
+
+def made_ahead(folder: Path) -> dict | None:
+    """Pages and thumbnails recorded by thumbnails_ahead() in *folder*, if it finished."""
+    try:
+        found = json.loads((folder / AHEAD_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and isinstance(found.get("thumbs"), list) else None
 
 
 def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict, list]:
