@@ -153,3 +153,49 @@ def test_noop_build_does_not_import_renderers(once):
     proc = subprocess.run([sys.executable, "-c", code, str(once)], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines()[-1] == "[]"
     assert "nothing to do" in proc.stdout
+
+
+def test_workers_are_prestarted_only_when_files_changed(once):
+    from presskit.build import predicted_rebuild
+
+    state = once / "build" / ".presskit" / "state.json"
+    assert predicted_rebuild(once) == (False, False)  # a no-op starts no worker process
+    later = state.stat().st_mtime_ns + 10**9
+    os.utime(once / "templates" / "briefing" / "briefing.html.j2", ns=(later, later))
+    assert predicted_rebuild(once) == (True, False)  # a DOCX-only input: workers without WeasyPrint
+    os.utime(once / "templates" / "handout" / "handout.css", ns=(later, later))
+    assert predicted_rebuild(once) == (True, True)
+    os.utime(once / "templates" / "handout" / "handout.css", ns=(later - 2 * 10**9,) * 2)
+    os.utime(once / "content" / "campaign.yaml", ns=(later, later))  # read by every output
+    assert predicted_rebuild(once) == (True, True)
+    state.unlink()
+    assert predicted_rebuild(once) == (True, True)  # no build yet: everything is built
+
+
+def test_touched_files_start_workers_once(once):
+    """Touched but unchanged files: the CLI starts workers on a guess, stops them when nothing is to
+    be built, and marks the state checked, so the next no-op starts none."""
+    from presskit.build import predicted_rebuild
+
+    touched = (once / "build" / ".presskit" / "state.json").stat().st_mtime_ns + 10**6  # 1 ms after it
+    os.utime(once / "content" / "handout.md", ns=(touched, touched))
+    assert predicted_rebuild(once) == (True, True)
+    proc = run("build", "--root", once, check=True)
+    assert proc.stdout.endswith("nothing to do, all 21 outputs up to date\n")
+    assert predicted_rebuild(once) == (False, False)
+
+
+def test_stopped_workers_do_not_outlive_the_build(tmp_path):
+    from presskit.build import open_pool, stop_workers
+
+    import time
+    from pathlib import Path
+
+    pool = open_pool(2, pdf=True)  # importing WeasyPrint for ~0.6 s
+    pids = [p.pid for p in pool._processes.values()]
+    started = time.monotonic()
+    stop_workers(pool)
+    # The pool's own thread reaps them; a process is gone once /proc no longer lists it.
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() - started < 10:
+        time.sleep(0.01)
+    assert len(pids) == 2 and not any(Path(f"/proc/{pid}").exists() for pid in pids)

@@ -60,13 +60,16 @@ def load(root: Path, strict: bool, obj: Context):
 def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     """Build OUTPUTS (default: all); unchanged outputs are skipped."""
     from .build import build as run_build
+    from .build import prestart_workers, stop_workers
     from .progress import BuildProgress
 
     if as_json:  # stdout carries the JSON only; errors still go to stderr
         obj = Context(obj.debug, True)
+    pool = prestart_workers(root, jobs)  # before the configuration is read: see its docstring
     try:
         campaign = load(root, strict, obj)
     except PresskitError as exc:
+        stop_workers(pool)
         if as_json:
             click.echo(json_summary(None, exc.problems))
         raise
@@ -87,7 +90,7 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
 
     try:
         report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=finished,
-                           on_plan=explain_plan)
+                           on_plan=explain_plan, pool=pool)
     except PresskitError as exc:  # e.g. an unknown output name: the JSON still says what went wrong
         if as_json:
             click.echo(json_summary(None, exc.problems))
