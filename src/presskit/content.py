@@ -150,7 +150,23 @@ def load_document(path: Path, root: Path) -> Document:
     return Document(path, name, meta, meta_lines, blocks)
 
 
+# Parsed front matter per process, by its text: every output of a document reads it (36 files,
+# three documents), and pure-Python YAML takes ~10 ms a time. Callers get their own copies.
+_FRONT_MATTER: dict[tuple[str, str], tuple[dict, dict]] = {}
+
+
 def _front_matter(source: str, name: str) -> tuple[dict, dict]:
+    import copy
+
+    if (source, name) not in _FRONT_MATTER:
+        if len(_FRONT_MATTER) > 64:  # watch mode: one entry per saved version
+            _FRONT_MATTER.clear()
+        _FRONT_MATTER[(source, name)] = _parse_front_matter(source, name)
+    meta, lines = _FRONT_MATTER[(source, name)]
+    return copy.deepcopy(meta), dict(lines)
+
+
+def _parse_front_matter(source: str, name: str) -> tuple[dict, dict]:
     import yaml  # here, not at the top: a no-op build imports this module but parses no document
 
     try:

@@ -91,6 +91,7 @@ def markdown_to_html(text: str, lang: str) -> Markup:
     return Markup(sanitize_html(md.convert(text)))
 
 
+@lru_cache(maxsize=256)  # Babel parses the pattern on every call: ~5 ms, and every output asks
 def format_date(value, lang: str, format: str = "long") -> str:
     """A date in the language's own format (Babel)."""
     from babel.dates import format_date as babel_format_date
