@@ -77,3 +77,16 @@ def test_empty_document(project):
     with pytest.raises(ContentError) as err:
         load_document(path, project)
     assert str(err.value) == "content/x.md:1: document is empty — write some content or remove the file"
+
+
+def test_front_matter_cache_gives_own_copies_and_sees_edits(tmp_path):
+    from presskit.content import load_document
+
+    path = tmp_path / "doc.md"
+    path.write_text("---\ntitle: Pirmais\ntags: [a, b]\n---\n\n# Virsraksts\n", encoding="utf-8")
+    first = load_document(path, tmp_path)
+    first.meta["tags"].append("c")  # a caller changing its copy must not change the next one
+    second = load_document(path, tmp_path)
+    assert second.meta == {"title": "Pirmais", "tags": ["a", "b"]} and second.meta_lines == first.meta_lines
+    path.write_text("---\ntitle: Otrais\ntags: [a, b]\n---\n\n# Virsraksts\n", encoding="utf-8")
+    assert load_document(path, tmp_path).meta["title"] == "Otrais"
