@@ -54,3 +54,16 @@ def pdf_pages_text(path: Path) -> list[str]:
 def flat(text: str) -> str:
     """Text with line breaks (and the hyphens hyphenation put there) folded into single spaces."""
     return " ".join(text.replace("\u2010\n", "").replace("-\n", "").split())
+
+
+def edit_reference_styles(ref: Path, pattern: bytes, replacement: bytes) -> None:
+    """Write the default reference.docx to *ref* with a regex substitution in its word/styles.xml."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(REPO / "templates" / "briefing" / "reference.docx") as src:
+        entries = {n: src.read(n) for n in src.namelist()}
+    entries["word/styles.xml"] = re.sub(pattern, replacement, entries["word/styles.xml"])
+    with zipfile.ZipFile(ref, "w") as dst:
+        for name, data in entries.items():
+            dst.writestr(name, data)

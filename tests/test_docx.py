@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from conftest import REPO
+from conftest import REPO, edit_reference_styles
 from presskit.build import build
 from presskit.config import load_config
 from presskit.content import load_document
@@ -205,13 +205,7 @@ def test_reference_without_a_required_style_is_a_clear_error(project):
     from presskit.docx import html_to_docx
 
     ref = project / "templates" / "briefing" / "reference.docx"
-    with zipfile.ZipFile(REPO / "templates" / "briefing" / "reference.docx") as src:
-        entries = {n: src.read(n) for n in src.namelist()}
-    entries["word/styles.xml"] = re.sub(rb'<w:style w:type="paragraph" w:styleId="Quote">.*?</w:style>', b"",
-                                        entries["word/styles.xml"])
-    with zipfile.ZipFile(ref, "w") as dst:
-        for name, data in entries.items():
-            dst.writestr(name, data)
+    edit_reference_styles(ref, rb'<w:style w:type="paragraph" w:styleId="Quote">.*?</w:style>', b"")
     with pytest.raises(TemplateError) as err:
         html_to_docx("<html><body><p>x</p></body></html>", load_config(project), "briefing", {})
     assert str(err.value) == (
