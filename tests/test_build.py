@@ -199,3 +199,37 @@ def test_stopped_workers_do_not_outlive_the_build(tmp_path):
     while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() - started < 10:
         time.sleep(0.01)
     assert len(pids) == 2 and not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+def test_one_worker_for_a_small_translation_edit(once):
+    """A catalog save prestarts one worker; more are started only when the rest of the work (by
+    last build times) outlasts a new worker's start."""
+    from presskit.build import State, changed_since_build, prestart_workers, stop_workers, worth_more_workers
+
+    later = (once / "build" / ".presskit" / "state.json").stat().st_mtime_ns + 10**9
+    catalog = once / "content" / "translations" / "en.po"
+    os.utime(catalog, ns=(later, later))
+    assert changed_since_build(once) == {"content/translations/en.po"}
+    pool = prestart_workers(once, None)
+    try:
+        assert pool is not None and pool.size == 1
+    finally:
+        stop_workers(pool)
+    os.utime(once / "templates" / "handout" / "handout.css", ns=(later, later))
+    pool = prestart_workers(once, 2)
+    try:
+        assert pool.size == 2
+    finally:
+        stop_workers(pool)
+    state = State(once)
+    units = {u.target: u for u in plan(load_config(once))}
+    handout = [units["build/handouts/handout-lv.pdf"]]
+    state.units[handout[0].target]["seconds"] = 0.3
+    assert not worth_more_workers(state, handout * 2)  # 0.6 s in all: done before a second could help
+    assert worth_more_workers(state, handout * 5)
+    brochure = units["build/brochure/brochure-lv.pdf"]
+    state.units[brochure.target]["seconds"] = 1.0
+    assert worth_more_workers(state, [brochure, *handout])
+    assert not worth_more_workers(state, [brochure])  # one file: one worker, however long
+    del state.units[brochure.target]  # never built: its time is unknown, so assume it is long
+    assert worth_more_workers(state, [*handout, brochure])

@@ -356,7 +356,7 @@ def open_pool(jobs: int, pdf: bool):
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=warm_worker, initargs=(pdf,))
-    pool.pdf = pdf
+    pool.pdf, pool.size = pdf, jobs
     for _ in range(jobs):  # the first submission forks every worker
         pool.submit(os.getpid)
     return pool
@@ -366,21 +366,25 @@ def prestart_workers(root: Path, jobs: int | None):
     """Start the workers before the configuration is even read, when the project's files changed
     since the last build (their WeasyPrint import, ~0.6 s, then overlaps reading the configuration
     and deciding: ~0.1 s sooner per edit). None on a no-op, which must stay light, and for -j 1."""
-    if (jobs or os.cpu_count() or 1) < 2:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2:
         return None
     likely, pdf = predicted_rebuild(root)
-    return open_pool(jobs or os.cpu_count() or 1, pdf) if likely else None
+    if not likely:
+        return None
+    # A translator's save usually rebuilds one document in one language, its print and screen files:
+    # one worker renders both sooner than two that each import WeasyPrint first (adopt_workers adds
+    # the others when there is more to do).
+    catalogs = all(rel.startswith("content/translations/") for rel in changed_since_build(root) or [""])
+    return open_pool(1 if catalogs else jobs, pdf)
 
 
-def predicted_rebuild(root: Path) -> tuple[bool, bool]:
-    """(will something probably be rebuilt, a PDF among it), from file times and the recorded inputs:
-    files under content/ or templates/ newer than the build state. A guess only: build() decides."""
-    path = root / BUILD_DIR / STATE_DIR / "state.json"
+def changed_since_build(root: Path) -> set[str] | None:
+    """Files under content/ and templates/ newer than the build state (None: nothing built yet)."""
     try:
-        built = path.stat().st_mtime_ns
-        units = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return True, True  # no build yet: everything will be built
+        built = (root / BUILD_DIR / STATE_DIR / "state.json").stat().st_mtime_ns
+    except OSError:
+        return None
     changed = set()
     for folder in ("content", "templates"):
         todo = [root / folder]
@@ -394,6 +398,17 @@ def predicted_rebuild(root: Path) -> tuple[bool, bool]:
                     todo.append(Path(entry.path))
                 elif entry.stat().st_mtime_ns > built:
                     changed.add(Path(entry.path).relative_to(root).as_posix())
+    return changed
+
+
+def predicted_rebuild(root: Path) -> tuple[bool, bool]:
+    """(will something probably be rebuilt, a PDF among it), from file times and the recorded inputs:
+    files under content/ or templates/ newer than the build state. A guess only: build() decides."""
+    changed = changed_since_build(root)
+    try:
+        units = json.loads((root / BUILD_DIR / STATE_DIR / "state.json").read_bytes())
+    except (OSError, ValueError):
+        return True, True  # no build yet: everything will be built
     if not changed:
         return False, False
     docx_only = {rel for target, unit in units.items() if not target.endswith(".pdf")
@@ -410,12 +425,25 @@ def adopt_workers(pool, campaign: Campaign, units: list[Unit], jobs: int | None,
     if pool is not None:
         needed = max(1, min(jobs or os.cpu_count() or 1, len(units)))
         pdf = any(campaign.outputs[u.output].format == "pdf" for u in units)
-        if units and (needed > 1 or pdf) and pool.pdf == pdf:
+        if units and (needed > 1 or pdf) and pool.pdf == pdf and (
+                pool.size >= needed or not worth_more_workers(state, units)):
             return pool
         stop_workers(pool)
         if not units and state.path.is_file():
             os.utime(state.path)  # files were touched, not changed: the next no-op starts no workers
     return start_workers(campaign, units, jobs)
+
+
+WORKER_START_SECONDS = 0.6  # what a new worker spends importing WeasyPrint before its first file
+
+
+def worth_more_workers(state: State, units: list[Unit]) -> bool:
+    """True when more workers would finish *units* sooner than one already started: one needs the
+    sum of their times (from the last build; unknown counts as long), a second starts rendering only
+    after its own start (WORKER_START_SECONDS). Recorded times include a first file's warm-up, hence
+    the margin of twice the start."""
+    seconds = [(state.units.get(u.target) or {}).get("seconds", float("inf")) for u in units]
+    return len(seconds) > 1 and sum(seconds) > 2 * WORKER_START_SECONDS
 
 
 def stop_workers(pool) -> None:
