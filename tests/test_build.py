@@ -156,7 +156,7 @@ def test_noop_build_does_not_import_renderers(once):
 
 
 def test_workers_are_prestarted_only_when_files_changed(once):
-    from presskit.build import predicted_rebuild
+    from presskit.workers import predicted_rebuild
 
     state = once / "build" / ".presskit" / "state.json"
     assert predicted_rebuild(once) == (False, False)  # a no-op starts no worker process
@@ -175,7 +175,7 @@ def test_workers_are_prestarted_only_when_files_changed(once):
 def test_touched_files_start_workers_once(once):
     """Touched but unchanged files: the CLI starts workers on a guess, stops them when nothing is to
     be built, and marks the state checked, so the next no-op starts none."""
-    from presskit.build import predicted_rebuild
+    from presskit.workers import predicted_rebuild
 
     touched = (once / "build" / ".presskit" / "state.json").stat().st_mtime_ns + 10**6  # 1 ms after it
     os.utime(once / "content" / "handout.md", ns=(touched, touched))
@@ -186,7 +186,7 @@ def test_touched_files_start_workers_once(once):
 
 
 def test_stopped_workers_do_not_outlive_the_build(tmp_path):
-    from presskit.build import open_pool, stop_workers
+    from presskit.workers import open_pool, stop_workers
 
     import time
     from pathlib import Path
@@ -204,7 +204,8 @@ def test_stopped_workers_do_not_outlive_the_build(tmp_path):
 def test_one_worker_for_a_small_translation_edit(once):
     """A catalog save prestarts one worker; more are started only when the rest of the work (by
     last build times) outlasts a new worker's start."""
-    from presskit.build import State, changed_since_build, prestart_workers, stop_workers, worth_more_workers
+    from presskit.build import State
+    from presskit.workers import changed_since_build, prestart_workers, stop_workers, worth_more_workers
 
     later = (once / "build" / ".presskit" / "state.json").stat().st_mtime_ns + 10**9
     catalog = once / "content" / "translations" / "en.po"

@@ -60,7 +60,7 @@ def load(root: Path, strict: bool, obj: Context):
 def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     """Build OUTPUTS (default: all); unchanged outputs are skipped."""
     from .build import build as run_build
-    from .build import prestart_workers, stop_workers
+    from .workers import prestart_workers, stop_workers
     from .progress import BuildProgress
 
     if as_json:  # stdout carries the JSON only; errors still go to stderr

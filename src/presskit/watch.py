@@ -104,7 +104,8 @@ class Watcher:
         the later ones: WeasyPrint, the fonts at every weight, the compiled templates, QR codes."""
         import shutil
 
-        from .build import STATE_DIR, Unit, plan, render_unit
+        from .build import STATE_DIR, Unit, plan
+        from .workers import render_unit
         from .engine import import_weasyprint
 
         import_weasyprint()

@@ -1,0 +1,237 @@
+"""Render worker processes: when to start them, how many, and running units in them or here.
+
+A parallel build makes each unit's HTML in the main process (output.prepare) and its file in a
+worker (output.finish); the workers may be started before the configuration is read, on a guess
+from file times, so that their WeasyPrint import overlaps the main process's own work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from .build import BUILD_DIR, STATE_DIR, Result, State, Unit
+from .config import Campaign
+from .errors import BuildError, PresskitError, Problem
+
+
+def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple:
+    """How long a unit will take, for ordering: its last build time, else a guess from its kind
+    (PDF before DOCX, print before screen, longer documents first)."""
+    seconds = (state.units.get(unit.target) or {}).get("seconds")
+    if seconds is not None:
+        return (1, seconds)
+    out = campaign.outputs[unit.output]
+    try:
+        size = (campaign.root / "content" / out.document).stat().st_size
+    except OSError:
+        size = 0
+    return (2, out.format == "pdf", unit.edition == "print", size)
+
+
+def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None):
+    """A pool of worker processes for more than one unit, started now so that their imports
+    (WeasyPrint: ~0.6 s) overlap the parent's validation; None when one process is enough."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
+    if jobs == 1:
+        return None
+    return open_pool(jobs, any(campaign.outputs[u.output].format == "pdf" for u in units))
+
+
+def open_pool(jobs: int, pdf: bool):
+    """*jobs* worker processes, forked now, importing WeasyPrint at once when *pdf*."""
+    # Imported here: multiprocessing costs ~30 ms to import and a no-op build never needs it.
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=warm_worker, initargs=(pdf,))
+    pool.pdf, pool.size = pdf, jobs
+    for _ in range(jobs):  # the first submission forks every worker
+        pool.submit(os.getpid)
+    return pool
+
+
+def prestart_workers(root: Path, jobs: int | None):
+    """Start the workers before the configuration is even read, when the project's files changed
+    since the last build (their WeasyPrint import, ~0.6 s, then overlaps reading the configuration
+    and deciding: ~0.1 s sooner per edit). None on a no-op, which must stay light, and for -j 1."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2:
+        return None
+    likely, pdf = predicted_rebuild(root)
+    if not likely:
+        return None
+    # A translator's save usually rebuilds one document in one language, its print and screen files:
+    # one worker renders both sooner than two that each import WeasyPrint first (adopt_workers adds
+    # the others when there is more to do).
+    catalogs = all(rel.startswith("content/translations/") for rel in changed_since_build(root) or [""])
+    return open_pool(1 if catalogs else jobs, pdf)
+
+
+def changed_since_build(root: Path) -> set[str] | None:
+    """Files under content/ and templates/ newer than the build state (None: nothing built yet)."""
+    try:
+        built = (root / BUILD_DIR / STATE_DIR / "state.json").stat().st_mtime_ns
+    except OSError:
+        return None
+    changed = set()
+    for folder in ("content", "templates"):
+        todo = [root / folder]
+        while todo:
+            try:
+                entries = list(os.scandir(todo.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(Path(entry.path))
+                elif entry.stat().st_mtime_ns > built:
+                    changed.add(Path(entry.path).relative_to(root).as_posix())
+    return changed
+
+
+def predicted_rebuild(root: Path) -> tuple[bool, bool]:
+    """(will something probably be rebuilt, a PDF among it), from file times and the recorded inputs:
+    files under content/ or templates/ newer than the build state. A guess only: build() decides."""
+    changed = changed_since_build(root)
+    try:
+        units = json.loads((root / BUILD_DIR / STATE_DIR / "state.json").read_bytes())
+    except (OSError, ValueError):
+        return True, True  # no build yet: everything will be built
+    if not changed:
+        return False, False
+    docx_only = {rel for target, unit in units.items() if not target.endswith(".pdf")
+                 for rel in (unit.get("inputs") or {})}
+    pdf_inputs = {rel for target, unit in units.items() if target.endswith(".pdf")
+                  for rel in (unit.get("inputs") or {})}
+    # A PDF is likely unless every changed file is known to feed DOCX outputs only.
+    return True, not changed <= docx_only - pdf_inputs
+
+
+def adopt_workers(pool, campaign: Campaign, units: list[Unit], jobs: int | None, state: State):
+    """The pool this build renders *units* with: the prestarted one when it suits them, else a new
+    one (or None for one process). A prestarted pool that guessed wrong is stopped."""
+    if pool is not None:
+        needed = max(1, min(jobs or os.cpu_count() or 1, len(units)))
+        pdf = any(campaign.outputs[u.output].format == "pdf" for u in units)
+        if units and (needed > 1 or pdf) and pool.pdf == pdf and (
+                pool.size >= needed or not worth_more_workers(state, units)):
+            return pool
+        stop_workers(pool)
+        if not units and state.path.is_file():
+            os.utime(state.path)  # files were touched, not changed: the next no-op starts no workers
+    return start_workers(campaign, units, jobs)
+
+
+WORKER_START_SECONDS = 0.6  # what a new worker spends importing WeasyPrint before its first file
+
+
+def worth_more_workers(state: State, units: list[Unit]) -> bool:
+    """True when more workers would finish *units* sooner than one already started: one needs the
+    sum of their times (from the last build; unknown counts as long), a second starts rendering only
+    after its own start (WORKER_START_SECONDS). Recorded times include a first file's warm-up, hence
+    the margin of twice the start."""
+    seconds = [(state.units.get(u.target) or {}).get("seconds", float("inf")) for u in units]
+    return len(seconds) > 1 and sum(seconds) > 2 * WORKER_START_SECONDS
+
+
+def stop_workers(pool) -> None:
+    """Stop a pool at once, even in the middle of its workers' imports."""
+    if pool is None:
+        return
+    # Not waiting for a ~0.6 s import nobody needs: terminate (public only from Python 3.14 on).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+
+
+def warm_worker(pdf: bool) -> None:
+    """What every unit in a worker needs, imported before the first unit arrives."""
+    if pdf:
+        from .engine import import_weasyprint
+
+        import_weasyprint()
+    from . import output  # noqa: F401  (light: the HTML is made in the main process)
+
+
+def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
+              progress=None) -> list[Result]:
+    """Render units: with a worker *pool*, each unit's HTML is made here (while the workers are
+    still importing WeasyPrint, for the first ones) and its file there; else all of it here."""
+    results: list[Result] = []
+
+    def done(result: Result) -> None:
+        results.append(result)
+        if progress:
+            progress(result)
+
+    if pool is None:
+        for unit in units:
+            done(render_unit(campaign, unit, draft))
+        return results
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from .output import prepare
+
+    pending = set()
+    for unit in units:
+        started = time.perf_counter()
+        try:
+            prepared = prepare(campaign, unit, draft)
+        except Exception as exc:  # noqa: BLE001 — reported as the unit's failure, like a render error
+            done(failure(unit, exc, started))
+        else:
+            pending.add(pool.submit(finish_unit, campaign, unit, prepared, time.perf_counter() - started))
+        finished, pending = wait(pending, timeout=0)  # report files as they are done
+        for future in finished:
+            done(future.result())
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            done(future.result())
+    return results
+
+
+def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
+    """Render one unit to its target file in this process; errors are returned, not raised."""
+    from .output import prepare
+
+    started = time.perf_counter()
+    try:
+        prepared = prepare(campaign, unit, draft)
+    except Exception as exc:  # noqa: BLE001
+        return failure(unit, exc, started)
+    return finish_unit(campaign, unit, prepared, time.perf_counter() - started)
+
+
+def finish_unit(campaign: Campaign, unit: Unit, prepared, spent: float = 0.0) -> Result:
+    """Write a prepared unit's file (output.finish); *spent* is the time its preparation took."""
+    if campaign.outputs[unit.output].format == "pdf":
+        from .engine import import_weasyprint
+        from .hyphenation import preload
+
+        import_weasyprint()
+        preload(unit.lang)
+    from .output import finish
+
+    started = time.perf_counter()
+    try:
+        inputs = finish(campaign, unit, prepared)
+    except Exception as exc:  # noqa: BLE001
+        return failure(unit, exc, started, spent)
+    return Result(unit, inputs, spent + time.perf_counter() - started, messages=prepared.messages)
+
+
+def failure(unit: Unit, exc: Exception, started: float, spent: float = 0.0) -> Result:
+    """The Result of a unit that failed: a PresskitError as it is; anything else as an internal
+    error that still names the output (with the traceback for --debug), never a crashed build."""
+    seconds = spent + time.perf_counter() - started
+    if isinstance(exc, PresskitError):
+        return Result(unit, error=exc, seconds=seconds)
+    import traceback
+
+    error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
+                               "run with --debug and report it"), detail=traceback.format_exc())
+    return Result(unit, error=error, seconds=seconds)
