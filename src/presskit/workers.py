@@ -59,13 +59,14 @@ def prestart_workers(root: Path, jobs: int | None):
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2:
         return None
-    likely, pdf = predicted_rebuild(root)
+    changed = changed_since_build(root)
+    likely, pdf = predicted_rebuild(root, changed)
     if not likely:
         return None
     # A translator's save usually rebuilds one document in one language, its print and screen files:
     # one worker renders both sooner than two that each import WeasyPrint first (adopt_workers adds
     # the others when there is more to do).
-    catalogs = all(rel.startswith("content/translations/") for rel in changed_since_build(root) or [""])
+    catalogs = bool(changed) and all(rel.startswith("content/translations/") for rel in changed)
     return open_pool(1 if catalogs else jobs, pdf)
 
 
@@ -91,10 +92,12 @@ def changed_since_build(root: Path) -> set[str] | None:
     return changed
 
 
-def predicted_rebuild(root: Path) -> tuple[bool, bool]:
+def predicted_rebuild(root: Path, changed: set[str] | None = None) -> tuple[bool, bool]:
     """(will something probably be rebuilt, a PDF among it), from file times and the recorded inputs:
-    files under content/ or templates/ newer than the build state. A guess only: build() decides."""
-    changed = changed_since_build(root)
+    *changed*, the files changed_since_build() finds (looked up when not given). A guess only:
+    build() decides."""
+    if changed is None:
+        changed = changed_since_build(root)
     try:
         units = json.loads((root / BUILD_DIR / STATE_DIR / "state.json").read_bytes())
     except (OSError, ValueError):
