@@ -80,3 +80,69 @@ def test_hyphenation_without_dictionary_does_nothing(tmp_path, fresh_pyphen):
 def test_hyphenation_cache_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert hyphenation.cache_dir() == tmp_path / "presskit" / "hyphenation"
+
+
+@pytest.fixture
+def parses(monkeypatch, ffi):
+    """The style texts tinycss2 parsed, in order."""
+    import tinycss2
+
+    seen, parse = [], tinycss2.parse_stylesheet
+    monkeypatch.setattr(tinycss2, "parse_stylesheet", lambda css, *a, **k: seen.append(css) or parse(css, *a, **k))
+    return seen
+
+
+def render(style: str, body: str, fetcher=None):
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    from presskit.pdf import font_config
+
+    html = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+    document = HTML(string=html, base_url="/nonexistent/", url_fetcher=fetcher or URLFetcher())
+    return document.render(font_config=font_config())  # one per process, as presskit renders
+
+
+def text_boxes(document):
+    todo, found = [document.pages[0]._page_box], []
+    while todo:
+        box = todo.pop()
+        todo.extend(getattr(box, "children", []))
+        if hasattr(box, "text"):
+            found.append(box)
+    return found
+
+
+def test_stylesheet_is_parsed_once_and_applies_to_every_document(parses):
+    style = "@page { size: 100mm 50mm; margin: 5mm } p { font-size: 30px } /* once */"
+    first, second = render(style, "<p>Eins</p>"), render(style, "<p>Zwei</p>")
+    assert parses.count(style) == 1
+    for document, word in ((first, "Eins"), (second, "Zwei")):
+        page = document.pages[0]
+        assert (round(page.width * 25.4 / 96), round(page.height * 25.4 / 96)) == (100, 50)  # @page rule
+        [box] = [b for b in text_boxes(document) if b.text == word]
+        assert box.style["font_size"] == 30
+
+
+@pytest.mark.parametrize("rule", [
+    '@counter-style tick { system: cyclic; symbols: "~"; suffix: " " } ol { list-style: tick }',
+    "@import url(more.css);",
+])
+def test_stylesheet_with_effects_outside_itself_is_parsed_per_document(parses, rule):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    fetched = []
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            fetched.append(url)
+            return URLFetcherResponse(url, body=b"li { font-size: 20px }", headers={"Content-Type": "text/css"})
+
+    style = rule + " /* effects */"
+    documents = [render(style, "<ol><li>Punkts</li></ol>", Fetcher()) for _ in range(2)]
+    assert parses.count(style) == 2
+    if "@import" in rule:
+        assert len(fetched) == 2  # each document reads (and records) the imported file
+    else:
+        for document in documents:
+            assert "~ " in [b.text for b in text_boxes(document)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 
@@ -16,7 +17,8 @@ def import_weasyprint() -> None:
     import sys
 
     if "weasyprint" in sys.modules:
-        return fast_fixed_arrays()
+        fast_fixed_arrays()
+        return shared_stylesheets()
     import ctypes.util
 
     search = ctypes.util.find_library
@@ -31,6 +33,7 @@ def import_weasyprint() -> None:
     finally:
         ctypes.util.find_library = search
     fast_fixed_arrays()
+    shared_stylesheets()
 
 
 FIXED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
@@ -63,3 +66,68 @@ def fast_fixed_arrays() -> None:
         return new(open_types[element], length if init is None else init)
 
     ffi.new = new_array
+
+
+MAX_SHARED_STYLESHEETS = 16
+
+
+def shared_stylesheets() -> None:
+    """Let WeasyPrint parse each distinct <style> text once per process, not once per document.
+
+    A template's stylesheet is the same text in every language of an edition; tinycss2 parsing and
+    selector preprocessing cost ~20 ms per handout. A parsed stylesheet is only read while styles
+    are computed (WeasyPrint shares its own user-agent sheet between documents the same way), so it
+    is reused when making it changed nothing outside itself: no file fetched (@import, @font-face),
+    no @counter-style or @color-profile, no cascade layers. Those sheets are parsed every time.
+    """
+    import weasyprint.css
+
+    if getattr(weasyprint.css.CSS, "shared", False):
+        return
+    make, parsed = weasyprint.css.CSS, {}
+
+    def stylesheet(*args, string=None, base_url=None, url_fetcher=None, media_type="print",
+                   font_config=None, counter_style=None, color_profiles=None, page_rules=None,
+                   layers=None, **options):
+        if (args or options or string is None or url_fetcher is None or counter_style is None
+                or color_profiles is None):
+            return make(*args, string=string, base_url=base_url, url_fetcher=url_fetcher,
+                        media_type=media_type, font_config=font_config, counter_style=counter_style,
+                        color_profiles=color_profiles, page_rules=page_rules, layers=layers, **options)
+        key = (string, base_url, media_type, font_config)  # the object: its id could be reused
+        if key in parsed:
+            return parsed[key]
+        fetch = RecordingFetcher(url_fetcher)
+        page_rules = [] if page_rules is None else page_rules
+        layers = [] if layers is None else layers
+        before = len(counter_style), len(color_profiles), len(page_rules), len(layers)
+        sheet = make(string=string, base_url=base_url, url_fetcher=fetch, media_type=media_type,
+                     font_config=font_config, counter_style=counter_style,
+                     color_profiles=color_profiles, page_rules=page_rules, layers=layers)
+        if not fetch.urls and (len(counter_style), len(color_profiles), len(layers)) == (
+                before[0], before[1], before[3]):
+            # The document's sheets share its page-rule list, which the cascade reads through each
+            # sheet; the kept copy carries only its own page rules, into any later document.
+            kept = copy.copy(sheet)
+            kept.page_rules, kept.layers = page_rules[before[2]:], []
+            if len(parsed) >= MAX_SHARED_STYLESHEETS:  # a watch session's edits make new texts
+                parsed.pop(next(iter(parsed)))
+            parsed[key] = kept
+        return sheet
+
+    stylesheet.shared = True
+    weasyprint.css.CSS = stylesheet
+
+
+class RecordingFetcher:
+    """A WeasyPrint URL fetcher that notes the URLs it is asked for and passes them on."""
+
+    def __init__(self, fetcher):
+        self.fetcher, self.urls = fetcher, []
+
+    def __call__(self, url, *args, **kwargs):
+        self.urls.append(url)
+        return self.fetcher(url, *args, **kwargs)
+
+    def __getattr__(self, name):  # the fetcher's settings (e.g. _fail_on_errors)
+        return getattr(self.fetcher, name)

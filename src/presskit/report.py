@@ -14,11 +14,13 @@ from .errors import PresskitError, Problem
 
 REPORT_FILE = "index.html"
 CACHE_FILE = "report.json"  # under build/.presskit/: what the report learnt about each file, by digest
-THUMBS_DIR = "thumbs"  # under build/.presskit/: one folder of PNGs per PDF digest
+THUMBS_DIR = "thumbs"  # under build/.presskit/: one folder of JPEGs per PDF digest
 MESSAGES_FILE = "translation-messages.json"  # under build/.presskit/: the messages each language needs
 LIVE_FILE = "live.json"  # under build/.presskit/: the version a served report polls to reload itself
 THUMB_WIDTH_PX = 240  # rendered width; shown at half that so thumbnails stay sharp on dense screens
-THUMB_PNG_LEVEL = 1
+# JPEG, full colour resolution (4:4:4): looks the same as PNG at this size, encodes 4-5x faster
+# (0.05 s against 0.22 s for the default project's 72 pages) and is smaller.
+THUMB_JPEG = {"format": "JPEG", "quality": 90, "subsampling": 0}
 MAX_THUMBS = 160  # a long brochure still gets a readable page; the file itself has every page
 
 
@@ -118,12 +120,12 @@ def file_info(root: Path, target: str, known: dict | None) -> dict | None:
 
 
 def collect_thumbnails(root: Path, files: dict) -> None:
-    """Render missing page thumbnails (pypdfium2 → PNG) and drop the folders of files that are gone."""
+    """Render missing page thumbnails (pypdfium2 → JPEG) and drop the folders of files that are gone."""
     start_thumbnails(root, files)()
 
 
 def start_thumbnails(root: Path, files: dict):
-    """collect_thumbnails, returning before the last PNGs are written: call what it returns to finish."""
+    """collect_thumbnails, returning before the last images are written: call what it returns to finish."""
     thumbs = state_dir(root) / THUMBS_DIR
     wanted, pending, encoder = set(), [], None
     for target, info in files.items():
@@ -138,7 +140,7 @@ def start_thumbnails(root: Path, files: dict):
             info.update(made)
             continue
         if encoder is None:
-            # PNG encoding (zlib, which releases the GIL) overlaps the rendering of the next page;
+            # Encoding (libjpeg, which releases the GIL) overlaps the rendering of the next page;
             # PDFium itself stays on this thread (it is not thread-safe).
             from concurrent.futures import ThreadPoolExecutor
 
@@ -192,8 +194,8 @@ def made_ahead(folder: Path) -> dict | None:
 
 
 def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict, list]:
-    """Render the pages of a PDF to PNGs in *folder*: the page count and PNG paths, and the futures
-    of the PNG files being written by *encoder* (an executor; written here when None)."""
+    """Render the pages of a PDF to JPEGs in *folder*: the page count and image paths, and the
+    futures of the files being written by *encoder* (an executor; written here when None)."""
     import pypdfium2
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -205,12 +207,11 @@ def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict,
             width, height = page.get_size()
             image = page.render(scale=THUMB_WIDTH_PX / width).to_pil().copy()  # its own pixels
             page.close()
-            name = f"p{index + 1:03d}.png"
-            # zlib's fastest level: a third of the encoding time for files ~3 % larger.
+            name = f"p{index + 1:03d}.jpg"
             if encoder is None:
-                image.save(folder / name, compress_level=THUMB_PNG_LEVEL)
+                image.save(folder / name, **THUMB_JPEG)
             else:
-                saved.append(encoder.submit(image.save, folder / name, compress_level=THUMB_PNG_LEVEL))
+                saved.append(encoder.submit(image.save, folder / name, **THUMB_JPEG))
             names.append({"src": f"{STATE_DIR}/{THUMBS_DIR}/{folder.name}/{name}",
                           "ratio": round(height / width, 4)})
         return {"pages": len(pdf), "thumbs": names}, saved
