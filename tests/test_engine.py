@@ -1,6 +1,8 @@
 """The renderer's per-process tuning: WeasyPrint's cffi arrays, hyphenation patterns kept on disk."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -146,3 +148,24 @@ def test_stylesheet_with_effects_outside_itself_is_parsed_per_document(parses, r
     else:
         for document in documents:
             assert "~ " in [b.text for b in text_boxes(document)]
+
+
+def test_fonttools_fallbacks_are_imported_only_when_used():
+    """WeasyPrint's fontTools fallbacks (subsetting, variable-font instancing) are not imported with
+    it, and still work: the first use imports the real module."""
+    code = """if True:
+        import sys
+        from presskit.engine import import_weasyprint
+        import_weasyprint()
+        from weasyprint.pdf import fonts
+        heavy = ("fontTools.subset", "fontTools.varLib", "fontTools.varLib.instancer")
+        print(sorted(m for m in heavy if m in sys.modules))
+        from fontTools.subset import Options
+        print(fonts.subset.Options is Options)
+        try:
+            fonts.instantiateVariableFont(None, {})
+        except Exception as exc:
+            print(type(exc).__module__ != "presskit.engine", sys.modules["fontTools.varLib.instancer"].__file__.endswith(".py"))
+    """
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split("\n")[:3] == ["[]", "True", "True True"]
