@@ -21,4 +21,8 @@ def test_bench_quick_mode_writes_results(tmp_path):
         row = next(line for line in text.splitlines() if measure in line)
         assert re.search(r"\| \d+(\.\d+)?( s| MB)? ", row), row
     assert "| no-op imports WeasyPrint / python-docx / Jinja | none |" in text
+    # cold builds and peer runs come in back-to-back pairs; the ratio is the median of theirs
+    pairs = re.search(r"- cold ÷ peer, pair by pair: ([\d., ]+)\n", text).group(1).split(", ")
+    cold = re.search(r"- cold: ([\d., ]+)\n", text).group(1).split(", ")
+    assert len(pairs) == len(cold) >= 1
     assert [p.name for p in tmp_path.iterdir()] == ["results.md"]  # temporary projects are removed
