@@ -234,3 +234,15 @@ def test_one_worker_for_a_small_translation_edit(once):
     assert not worth_more_workers(state, [brochure])  # one file: one worker, however long
     del state.units[brochure.target]  # never built: its time is unknown, so assume it is long
     assert worth_more_workers(state, [*handout, brochure])
+
+
+def test_docx_files_go_to_one_worker_when_pdfs_keep_the_others_busy():
+    from presskit.workers import docx_batch
+
+    campaign = load_config(REPO)
+    units = plan(campaign)
+    docx = {u for u in units if u.target.endswith(".docx")}
+    assert len(docx) == 18 and docx_batch(campaign, units) == docx
+    assert docx_batch(campaign, sorted(docx, key=str)) == set()  # DOCX only: spread over the workers
+    pdf = [u for u in units if u.target.endswith(".pdf")]
+    assert docx_batch(campaign, pdf + sorted(docx, key=str)[:1]) == set()  # one file: nothing to share
