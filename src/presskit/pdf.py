@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from .engine import import_weasyprint
 
 import_weasyprint()  # before WeasyPrint's own import: no library search subprocesses, fast arrays
 
+import pydyf  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
@@ -43,19 +44,25 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
     """Render *html* as the given edition (print or screen) and return the PDF bytes."""
     document = HTML(string=html, base_url=str(campaign.root) + "/", url_fetcher=fetcher)
     remove_attachments(document)  # WeasyPrint would embed rel=attachment targets in the PDF
-    stylesheets, options = [], {}
+    stylesheets, options, finisher = [], {}, None
     if edition == "print":
-        stylesheets.append(CSS(string=print_css(campaign), font_config=font_config()))
+        stylesheets.append(print_stylesheet(print_css(campaign)))
         options.update(pdf_variant="pdf/x-4")
+        finisher = PrintFinisher(campaign)  # checks the ICC profile before anything is rendered
     else:
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
     rendered = document.render(stylesheets=stylesheets, font_config=font_config(), **options)
     if edition == "print":
         rendered = keep_pads(rendered, booklet)
-    data = rendered.write_pdf(None, uncompressed_pdf=False, **options)
-    if edition == "print":
-        data = finish_print_edition(data, campaign)
-    return data
+        for page in rendered.pages:
+            page.links = []  # links mean nothing on paper, and PDF/X allows no annotations on it
+    return rendered.write_pdf(None, uncompressed_pdf=False, finisher=finisher, **options)
+
+
+@lru_cache(maxsize=4)
+def print_stylesheet(css: str) -> CSS:
+    """The print edition's page rules, parsed once per process."""
+    return CSS(string=css, font_config=font_config())
 
 
 def keep_pads(rendered, booklet: bool):
@@ -80,54 +87,87 @@ def keep_pads(rendered, booklet: bool):
     return rendered.copy([page for i, page in enumerate(pages) if i not in drop])
 
 
-def finish_print_edition(data: bytes, campaign: Campaign) -> bytes:
-    """Set exact boxes, draw registration-colour crop marks and attach the CMYK output intent."""
-    import pikepdf
+class PrintFinisher:
+    """Finishes a print edition as WeasyPrint writes it (its `finisher` hook, on the PDF objects):
+    exact boxes, registration-colour crop marks outside the bleed, the CMYK output intent."""
 
-    settings = campaign.print
-    profile = Path(settings.icc_profile)
-    if not profile.is_file():
-        raise BuildError(Problem("content/campaign.yaml", campaign.line_of("print", "icc_profile"),
-                                 f"print.icc_profile: {profile} does not exist",
-                                 "install Ghostscript's profile (apt-get install libgs10-common) "
-                                 "or point print.icc_profile at a CMYK ICC profile"))
-    pdf = pikepdf.open(io.BytesIO(data))
-    bleed = settings.bleed_mm * MM
-    margin = max(bleed, (MARK_OFFSET_MM + MARK_LENGTH_MM + SLUG_MM) * MM
-                 if settings.crop_marks else bleed)
-    registration = pdf.make_indirect(registration_colour_space(pdf))
-    for page in pdf.pages:
-        x0, y0, x1, y1 = (float(v) for v in page.obj.get("/TrimBox", page.mediabox))
-        page.obj.TrimBox = pikepdf.Array([x0, y0, x1, y1])
-        page.obj.BleedBox = pikepdf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
-        page.obj.MediaBox = pikepdf.Array([x0 - margin, y0 - margin, x1 + margin, y1 + margin])
-        for key in ("/CropBox", "/ArtBox"):
-            if key in page.obj:
-                del page.obj[key]
-        if "/Annots" in page.obj:
-            # Links mean nothing on paper, and PDF/X allows no annotations on the printed area.
-            del page.obj["/Annots"]
-        if settings.crop_marks:
-            if "/Resources" not in page.obj:
-                page.obj.Resources = pikepdf.Dictionary()
-            if "/ColorSpace" not in page.obj.Resources:
-                page.obj.Resources.ColorSpace = pikepdf.Dictionary()
-            page.obj.Resources.ColorSpace.PKRegistration = registration
-            # Wrap WeasyPrint's content in q/Q so its transformation cannot leak into the marks.
-            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-            page.contents_add(pdf.make_stream(b"Q\n" + crop_marks((x0, y0, x1, y1))))
-    pdf.Root.OutputIntents = pikepdf.Array([output_intent(pdf, profile, settings.output_condition)])
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=False)
-    return out.getvalue()
+    def __init__(self, campaign: Campaign):
+        self.settings = settings = campaign.print
+        self.profile = Path(settings.icc_profile)
+        if not self.profile.is_file():
+            raise BuildError(Problem("content/campaign.yaml", campaign.line_of("print", "icc_profile"),
+                                     f"print.icc_profile: {self.profile} does not exist",
+                                     "install Ghostscript's profile (apt-get install libgs10-common) "
+                                     "or point print.icc_profile at a CMYK ICC profile"))
+
+    def __call__(self, document, pdf) -> None:
+        settings = self.settings
+        bleed = settings.bleed_mm * MM
+        margin = max(bleed, (MARK_OFFSET_MM + MARK_LENGTH_MM + SLUG_MM) * MM
+                     if settings.crop_marks else bleed)
+        registration = None
+        for page in [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"]:
+            x0, y0, x1, y1 = (float(v) for v in page.get("TrimBox", page["MediaBox"]))
+            page["TrimBox"] = pydyf.Array([x0, y0, x1, y1])
+            page["BleedBox"] = pydyf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+            page["MediaBox"] = pydyf.Array([x0 - margin, y0 - margin, x1 + margin, y1 + margin])
+            for key in ("CropBox", "ArtBox", "Annots"):
+                page.pop(key, None)
+            if settings.crop_marks:
+                if registration is None:
+                    registration = add(pdf, registration_colour_space())
+                resources = resolve(pdf, page["Resources"])  # WeasyPrint's pages share theirs
+                spaces = resolve(pdf, resources.setdefault("ColorSpace", pydyf.Dictionary()))
+                spaces["PKRegistration"] = registration.reference
+                # WeasyPrint's content inside q/Q, so its transformation cannot leak into the marks.
+                before = add(pdf, pydyf.Stream([b"q"]))
+                after = add(pdf, pydyf.Stream([b"Q", crop_marks((x0, y0, x1, y1))], compress=True))
+                page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+        pdf.catalog["OutputIntents"] = pydyf.Array([self.output_intent(pdf)])
+
+    def output_intent(self, pdf) -> pydyf.Dictionary:
+        """The PDF/X output intent: the CMYK profile of the printing condition the file is made for."""
+        condition = self.settings.output_condition
+        icc = add(pdf, pydyf.Stream([compressed(self.profile)], {"N": 4, "Filter": "/FlateDecode"}))
+        return pydyf.Dictionary({
+            "Type": "/OutputIntent", "S": "/GTS_PDFX",
+            "OutputConditionIdentifier": pydyf.String("Custom"),
+            "OutputCondition": pydyf.String(condition),
+            "Info": pydyf.String(f"{condition} — {self.profile.name}"),
+            "RegistryName": pydyf.String("http://www.color.org"),
+            "DestOutputProfile": icc.reference,
+        })
 
 
-def registration_colour_space(pdf):
+def add(pdf, obj):
+    """*obj* added to *pdf* as an indirect object."""
+    pdf.add_object(obj)
+    return obj
+
+
+def resolve(pdf, value):
+    """The object a reference (b"12 0 R", as pydyf writes them) points at; other values as they are."""
+    if isinstance(value, bytes) and value.endswith(b" R"):
+        return pdf.objects[int(value.split()[0])]
+    return value
+
+
+@lru_cache(maxsize=2)
+def _compressed(path: Path, stamp: tuple) -> bytes:
+    return zlib.compress(path.read_bytes())
+
+
+def compressed(path: Path) -> bytes:
+    """The file's bytes, Flate-compressed once per process (and again when the file changes)."""
+    info = path.stat()
+    return _compressed(path, (info.st_mtime_ns, info.st_size))
+
+
+def registration_colour_space() -> pydyf.Array:
     """The registration colour: a Separation named All, which prints on every plate (C, M, Y and K)."""
-    import pikepdf
-
-    tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)
-    return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, tint])
+    tint = pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]),
+                             "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1]), "N": 1})
+    return pydyf.Array(["/Separation", "/All", "/DeviceCMYK", tint])
 
 
 def crop_marks(trim: tuple[float, float, float, float]) -> bytes:
@@ -142,19 +182,3 @@ def crop_marks(trim: tuple[float, float, float, float]) -> bytes:
             lines.append(f"{x:.3f} {y + sy * offset:.3f} m {x:.3f} {y + sy * (offset + length):.3f} l")
     body = "\n".join(lines)
     return (f"q /PKRegistration CS 1 SCN {MARK_WIDTH_PT} w 0 J [] 0 d\n{body}\nS Q\n").encode()
-
-
-def output_intent(pdf, profile: Path, condition: str):
-    """The PDF/X output intent: the CMYK profile of the printing condition the file is made for."""
-    import pikepdf
-
-    icc = pdf.make_stream(profile.read_bytes())
-    icc.N = 4
-    return pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-        OutputConditionIdentifier=pikepdf.String("Custom"),
-        OutputCondition=pikepdf.String(condition),
-        Info=pikepdf.String(f"{condition} — {profile.name}"),
-        RegistryName=pikepdf.String("http://www.color.org"),
-        DestOutputProfile=icc,
-    )
