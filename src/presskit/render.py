@@ -101,20 +101,27 @@ def format_date(value, lang: str, format: str = "long") -> str:
     return babel_format_date(value, format=format, locale=format_locale(lang)) if value else ""
 
 
-@lru_cache(maxsize=16)  # one QR per campaign URL: segno takes ~0.1 s per code, every output asks again
+@lru_cache(maxsize=16)  # every output asks again, in its edition's colour
 def qr_svg(url: str, colour: str = "device-cmyk(0 0 0 1)") -> Markup:
     """An inline SVG QR code (segno) for *url*, scaled by CSS; *colour* may be any CSS colour.
 
     The default is process black (K only), which print editions need; screen editions may pass RGB.
     """
-    import segno
-
-    svg = segno.make(url, error="m").svg_inline(dark="#000", border=0, omitsize=True)
+    svg = qr_code_svg(url)
     if colour != "#000":
         # segno knows only web colours; print editions need e.g. device-cmyk(0 0 0 1). The root
         # fill keeps WeasyPrint from setting its default RGB black fill.
         svg = svg.replace('stroke="#000"', f'stroke="{colour}"').replace("<svg ", f'<svg fill="{colour}" ', 1)
     return Markup(svg)
+
+
+@lru_cache(maxsize=4)
+def qr_code_svg(url: str) -> str:
+    """The QR code of *url* as black SVG: encoded once per URL (segno tries all eight masks, ~45 ms
+    a code), whatever colours the editions then give it."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(dark="#000", border=0, omitsize=True)
 
 
 def document_context(page: Page) -> dict:
