@@ -101,7 +101,6 @@ def format_date(value, lang: str, format: str = "long") -> str:
     return babel_format_date(value, format=format, locale=format_locale(lang)) if value else ""
 
 
-@lru_cache(maxsize=16)  # every output asks again, in its edition's colour
 def qr_svg(url: str, colour: str = "device-cmyk(0 0 0 1)") -> Markup:
     """An inline SVG QR code (segno) for *url*, scaled by CSS; *colour* may be any CSS colour.
 
