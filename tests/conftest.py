@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from presskit.scaffold import scaffold
+from presskit.source.scaffold import scaffold
 
 REPO = Path(__file__).resolve().parents[1]
 PRESSKIT = [sys.executable, "-m", "presskit.cli"]

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from presskit.scaffold import scaffold
+from presskit.source.scaffold import scaffold
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p for p in CORPUS.glob("*.yaml"))

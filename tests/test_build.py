@@ -4,13 +4,14 @@ import os
 import re
 
 import pytest
-
 import yaml
 
 from conftest import REPO, run
-from presskit.build import atomic_write, build, clean_stale_temporaries, plan
-from presskit.config import load_config
+from presskit.build.run import build, clean_stale_temporaries
+from presskit.build.units import plan
 from presskit.errors import UsageError
+from presskit.files import atomic_write
+from presskit.source.config import load_config
 
 # One briefing copy per addressee in content/recipients.yaml, besides the general copy.
 RECIPIENTS = {f"build/briefing/recipients/briefing-lv-{r['slug']}.docx"
@@ -156,7 +157,7 @@ def test_noop_build_does_not_import_renderers(once):
 
 
 def test_workers_are_prestarted_only_when_files_changed(once):
-    from presskit.workers import predicted_rebuild
+    from presskit.build.workers import predicted_rebuild
 
     state = once / "build" / ".presskit" / "state.json"
     assert predicted_rebuild(once) == (False, False)  # a no-op starts no worker process
@@ -175,7 +176,7 @@ def test_workers_are_prestarted_only_when_files_changed(once):
 def test_touched_files_start_workers_once(once):
     """Touched but unchanged files: the CLI starts workers on a guess, stops them when nothing is to
     be built, and marks the state checked, so the next no-op starts none."""
-    from presskit.workers import predicted_rebuild
+    from presskit.build.workers import predicted_rebuild
 
     touched = (once / "build" / ".presskit" / "state.json").stat().st_mtime_ns + 10**6  # 1 ms after it
     os.utime(once / "content" / "handout.md", ns=(touched, touched))
@@ -186,10 +187,10 @@ def test_touched_files_start_workers_once(once):
 
 
 def test_stopped_workers_do_not_outlive_the_build(tmp_path):
-    from presskit.workers import open_pool, stop_workers
-
     import time
     from pathlib import Path
+
+    from presskit.build.workers import open_pool, stop_workers
 
     pool = open_pool(2, pdf=True)  # importing WeasyPrint for ~0.6 s
     pids = [p.pid for p in pool._processes.values()]
@@ -204,8 +205,8 @@ def test_stopped_workers_do_not_outlive_the_build(tmp_path):
 def test_one_worker_for_a_small_translation_edit(once):
     """A catalog save prestarts one worker; more are started only when the rest of the work (by
     last build times) outlasts a new worker's start."""
-    from presskit.build import State
-    from presskit.workers import changed_since_build, prestart_workers, stop_workers, worth_more_workers
+    from presskit.build.state import State
+    from presskit.build.workers import changed_since_build, prestart_workers, stop_workers, worth_more_workers
 
     later = (once / "build" / ".presskit" / "state.json").stat().st_mtime_ns + 10**9
     catalog = once / "content" / "translations" / "en.po"
@@ -237,7 +238,7 @@ def test_one_worker_for_a_small_translation_edit(once):
 
 
 def test_docx_files_go_to_one_worker_when_pdfs_keep_the_others_busy():
-    from presskit.workers import docx_batch
+    from presskit.build.workers import docx_batch
 
     campaign = load_config(REPO)
     units = plan(campaign)

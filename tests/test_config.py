@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from presskit.config import load_config
 from presskit.errors import ConfigError
+from presskit.source.config import load_config
 
 
 def write_config(root: Path, text: str) -> None:
@@ -112,7 +112,7 @@ def test_yaml_cache_is_used_and_invalidated_by_an_edit(project):
     import subprocess
     import sys
 
-    from presskit.config import YAML_CACHE
+    from presskit.source.yaml import YAML_CACHE
 
     fresh = load_config(project)
     assert not (project / YAML_CACHE).exists()  # no build/ yet: reading must not create it
@@ -122,7 +122,7 @@ def test_yaml_cache_is_used_and_invalidated_by_an_edit(project):
     cached = load_config(project)
     assert cached == fresh and cached.lines == fresh.lines and cached.date == fresh.date
     # From the cache, PyYAML is not even imported.
-    code = ("import sys; from presskit.config import load_config; load_config(sys.argv[1]); "
+    code = ("import sys; from presskit.source.config import load_config; load_config(sys.argv[1]); "
             "print('yaml' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -139,7 +139,7 @@ def test_yaml_cache_is_used_and_invalidated_by_an_edit(project):
 def test_yaml_cache_keeps_types_and_skips_what_json_cannot_hold(project, tmp_path):
     import datetime as dt
 
-    from presskit.config import YAML_CACHE, load_yaml
+    from presskit.source.yaml import YAML_CACHE, load_yaml
 
     (project / YAML_CACHE).parent.mkdir(parents=True)
     path = project / "content" / "extra.yaml"

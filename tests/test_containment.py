@@ -10,11 +10,12 @@ from urllib.request import HTTPRedirectHandler
 import pikepdf
 import pytest
 
-from presskit.build import build
-from presskit.config import load_config
+from presskit.build.run import build
 from presskit.errors import PresskitError, Problem
-from presskit.fetch import ProjectFetcher, remove_attachments, resolve_project_file
-from presskit.sanitize import sanitize_html
+from presskit.html.sanitize import sanitize_html
+from presskit.pdf.fetcher import ProjectFetcher, remove_attachments
+from presskit.source.config import load_config
+from presskit.source.containment import resolve_project_file
 
 BASE = Path(__file__).parent / "bad_inputs" / "_base"
 SECRET = "TOP-SECRET-OUTSIDE-THE-PROJECT"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from presskit.content import load_document, parse_blocks
 from presskit.errors import ContentError
+from presskit.source.content import load_document, parse_blocks
 
 
 def write(root, name, data):
@@ -80,7 +80,7 @@ def test_empty_document(project):
 
 
 def test_front_matter_cache_gives_own_copies_and_sees_edits(tmp_path):
-    from presskit.content import load_document
+    from presskit.source.content import load_document
 
     path = tmp_path / "doc.md"
     path.write_text("---\ntitle: Pirmais\ntags: [a, b]\n---\n\n# Virsraksts\n", encoding="utf-8")

@@ -12,11 +12,11 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from conftest import REPO, edit_reference_styles
-from presskit.build import build
-from presskit.config import load_config
-from presskit.content import load_document
+from presskit.build.run import build
 from presskit.errors import TemplateError
-from presskit.render import markdown_to_html
+from presskit.html.markdown import markdown_to_html
+from presskit.source.config import load_config
+from presskit.source.content import load_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GENERAL = "build/briefing/briefing-lv.docx"
@@ -109,7 +109,7 @@ def test_document_properties_come_from_the_content(general):
     assert props.author == "Latvijas Republikas Ārlietu ministrija"
     assert props.language == "lv"
     assert props.keywords == "ANO Drošības padome, Latvijas kandidatūra, daudzpusējā diplomātija"
-    assert props.created == props.modified == dt.datetime(2021, 7, 2, tzinfo=dt.timezone.utc)
+    assert props.created == props.modified == dt.datetime(2021, 7, 2, tzinfo=dt.UTC)
     assert (props.last_modified_by, props.comments, props.revision) == ("", "", 1)
     assert props.last_printed is None
     app = next(r.target_part.blob for r in general.part.package.rels.values()
@@ -202,7 +202,7 @@ def test_reference_document_is_rebuilt_byte_for_byte(tmp_path):
 
 
 def test_reference_without_a_required_style_is_a_clear_error(project):
-    from presskit.docx import html_to_docx
+    from presskit.docx.writer import html_to_docx
 
     ref = project / "templates" / "briefing" / "reference.docx"
     edit_reference_styles(ref, rb'<w:style w:type="paragraph" w:styleId="Quote">.*?</w:style>', b"")

@@ -7,11 +7,11 @@ import zipfile
 import docx
 import pytest
 
-import presskit.docx as writer
-import presskit.docx_reference as reference
+import presskit.docx.reference as reference
+import presskit.docx.writer as writer
 from conftest import REPO, edit_reference_styles
-from presskit.config import load_config
-from presskit.docx_package import deterministic_zip, save_deterministic
+from presskit.docx.package import deterministic_zip, save_deterministic
+from presskit.source.config import load_config
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PAGE = """<html lang="lv"><head><title>{title}</title></head><body>
@@ -77,7 +77,7 @@ def test_one_pass_save_matches_save_then_repack(reference):
 
 
 def test_packed_zip_is_what_zipfile_writes():
-    from presskit.docx_package import _pack, _write_entry
+    from presskit.docx.package import _pack, _write_entry
 
     styles = (REPO / "templates" / "briefing" / "reference.docx").read_bytes()
     entries = [("[Content_Types].xml", b"<Types/>"), ("word/empty.xml", b""),

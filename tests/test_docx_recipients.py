@@ -2,9 +2,10 @@
 
 import pytest
 
-from presskit.build import build, plan
-from presskit.config import load_config
+from presskit.build.run import build
+from presskit.build.units import plan
 from presskit.errors import ContentError
+from presskit.source.config import load_config
 
 GENERAL = "build/briefing/briefing-lv.docx"
 

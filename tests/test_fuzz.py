@@ -113,10 +113,10 @@ def test_generated_projects_build_or_fail_cleanly(meta, body, catalog, monkeypat
 @given(meta=front_matter, body=markdown_text)
 def test_generated_documents_parse_or_fail_cleanly(meta, body):
     """Without rendering, many more examples: loading and validating a document never raises anything else."""
-    from presskit.config import load_config
-    from presskit.content import load_document
+    from presskit.build.validate import image_problems, nesting_problems
     from presskit.errors import PresskitError
-    from presskit.validate import image_problems, nesting_problems
+    from presskit.source.config import load_config
+    from presskit.source.content import load_document
 
     root = Path(tempfile.mkdtemp(prefix="presskit-fuzz-")) / "project"
     try:

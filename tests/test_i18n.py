@@ -5,8 +5,8 @@ import shutil
 from babel.messages.pofile import read_po
 
 from conftest import flat, pdf_pages_text, run
-from presskit.config import load_config
-from presskit.i18n_catalogs import catalog_bytes, read_previous_ids, status
+from presskit.i18n.update import catalog_bytes, read_previous_ids, status
+from presskit.source.config import load_config
 
 TARGETS = ["en", "fr", "es", "ru", "ar", "zh"]
 OLD = ("Kā moderna, inovatīva un starptautiski atbildīga valsts Latvija apņemas iesaistīties "
@@ -209,7 +209,9 @@ def test_unknown_language(project):
 
 
 def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
-    from presskit.build import State, build, plan
+    from presskit.build.run import build
+    from presskit.build.state import State
+    from presskit.build.units import plan
 
     only_languages(project, ["en"])
     path = project / "content" / "campaign.yaml"

@@ -1,11 +1,11 @@
 """Translation QA in `presskit check`: preserved numbers, URLs, links, emphasis; length; glyphs and fonts."""
 
-from pathlib import Path
-
-from test_i18n import catalog, save
 
 from conftest import run
-from presskit.i18n_check import check_message, check_pdf_fonts, font_family_allowed
+from presskit.i18n.qa import check_message
+from presskit.preflight.fonts import family_allowed, family_from_name
+from presskit.preflight.pdf import Expectations, inspect_pdf
+from test_i18n import catalog, save
 
 MINUSMA = "Kopš 2016. gada Latvija piedalās ANO miera uzturēšanā misijā Mali (MINUSMA)."
 
@@ -66,79 +66,61 @@ def test_check_fails_on_a_character_no_configured_font_has(project):
             f"— replace the character or add a font family that covers it") in proc.stderr
 
 
+def font_family_allowed(base: str, families: list[str]) -> bool:
+    return family_allowed(family_from_name(base), families)
+
+
 def test_font_families_match_pdf_font_names():
     families = ["Noto Sans", "Noto Serif CJK SC", "Noto Naskh Arabic"]
     assert font_family_allowed("ABCDEF+Noto-Sans", families)
     assert font_family_allowed("ABCDEF+Noto-Sans-Bold", families)
+    assert font_family_allowed("ABCDEF+NotoSans-Bold", families)
     assert font_family_allowed("ABCDEF+Noto-Serif-CJK-SC-SemiBold", families)
     assert not font_family_allowed("ABCDEF+Noto-Sans-Arabic", families)
     assert not font_family_allowed("ABCDEF+DejaVu-Sans", families)
 
 
 def test_pdf_with_foreign_font_and_missing_glyphs_fails(tmp_path):
+    """Preflight's one font reader finds both: a family outside print.fonts and a .notdef glyph."""
     from weasyprint import HTML
 
     path = tmp_path / "bad.pdf"
     HTML(string='<p style="font-family: Noto Sans">A \uE000 B 𓀀</p>').write_pdf(path)
-    problems = [str(p) for p in check_pdf_fonts(path, ["Noto Sans"], tmp_path)]
-    assert problems == [
-        "bad.pdf: page 1: font Noto-Sans-Egyptian-Hieroglyphs is not in the configured families (Noto Sans) "
-        "— use a configured font for every script, or add the family to print.fonts in content/campaign.yaml",
-        "bad.pdf: page 1: 1 missing glyph(s) (.notdef) — a character is in no configured font: use a font "
-        "that covers the script or change the text"]
+    found = [f"{f.what} — {f.fix}" for f in inspect_pdf(path, Expectations(pdfx=False, fonts=("Noto Sans",)), "bad.pdf")]
+    assert any(text.startswith("font ") and "Egyptian-Hieroglyphs" in text and "is not named in the configuration"
+               in text for text in found), found
+    assert any(text.startswith("missing glyph (.notdef) in font ") for text in found), found
 
 
 def test_built_outputs_pass_the_check(built):
     proc = run("check", "--root", built)
     assert proc.returncode == 0, proc.stderr
     assert "warning" not in proc.stderr
-    assert check_pdf_fonts(built / "build" / "handouts" / "handout-zh.pdf",
-                           ["Noto Sans", "Noto Serif"], Path(built))  # CJK faces are not Latin ones
-
-
-def test_pdf_glyph_check_is_cached_per_file_digest(tmp_path, monkeypatch):
-    """A second check answers from build/.presskit/pdf-glyphs.json; a changed PDF is read again."""
-    from types import SimpleNamespace
-
-    from weasyprint import HTML
-
-    from presskit import i18n_check
-
-    path = tmp_path / "build" / "a.pdf"
-    path.parent.mkdir()
-    HTML(string='<p style="font-family: Noto Sans">A \uE000 B</p>').write_pdf(path)
-    campaign = SimpleNamespace(root=tmp_path, print=SimpleNamespace(fonts=["Noto Sans"]))
-    first = [str(p) for p in i18n_check._cached_pdf_checks([path], campaign)]
-    assert first == ["build/a.pdf: page 1: 1 missing glyph(s) (.notdef) — a character is in no configured "
-                     "font: use a font that covers the script or change the text"]
-    calls = []
-    monkeypatch.setattr(i18n_check, "check_pdf_fonts", lambda *a, **k: calls.append(a) or [])
-    assert [str(p) for p in i18n_check._cached_pdf_checks([path], campaign)] == first and calls == []
-    HTML(string='<p style="font-family: Noto Sans">A B</p>').write_pdf(path)
-    assert i18n_check._cached_pdf_checks([path], campaign) == [] and len(calls) == 1
+    latin_only = Expectations(pdfx=False, fonts=("Noto Sans", "Noto Serif"))  # CJK faces are not Latin ones
+    assert inspect_pdf(built / "build" / "handouts" / "handout-zh.pdf", latin_only)
 
 
 def test_catalog_checks_are_cached_per_catalog_and_fonts(project, monkeypatch):
     """A second check reads no catalog and asks fontconfig nothing; an edit or other fonts recheck."""
-    from presskit import i18n_check
-    from presskit.config import load_config
+    from presskit.i18n import qa as i18n_check
+    from presskit.source.config import load_config
 
     (project / "build" / ".presskit").mkdir(parents=True)  # as after a build: caches are written
-    first = i18n_check._cached_catalog_checks(load_config(project))
-    assert first == ([], []) and (project / i18n_check.CATALOG_CACHE).is_file()
+    first = i18n_check.catalog_checks(load_config(project))
+    assert first == ([], []) and (project / "build" / ".presskit" / i18n_check.CATALOG_CACHE).is_file()
     checked = []
     real_catalogs, real_glyphs = i18n_check.check_catalogs, i18n_check.check_glyph_coverage
     monkeypatch.setattr(i18n_check, "check_catalogs", lambda c, langs=None: checked.append(("qa", *langs))
                         or real_catalogs(c, langs))
     monkeypatch.setattr(i18n_check, "check_glyph_coverage", lambda c, langs=None: checked.append(
         ("glyphs", *langs)) or real_glyphs(c, langs))
-    assert i18n_check._cached_catalog_checks(load_config(project)) == first and checked == []
+    assert i18n_check.catalog_checks(load_config(project)) == first and checked == []
 
     cat = catalog(project, "fr")
     cat[MINUSMA].string = "La Lettonie participe au maintien de la paix au Mali (MINUSMA)."
     cat["Kibernetiskā drošība"].string = "Cybersécurité 𓀀"
     save(project, "fr", cat)
-    errors, warnings = i18n_check._cached_catalog_checks(load_config(project))
+    errors, warnings = i18n_check.catalog_checks(load_config(project))
     assert checked == [("glyphs", "fr"), ("qa", "fr")]
     assert [p.message.split(" (")[0] for p in errors] == [
         "numbers differ: source has 2016, translation has none", "no configured font has a glyph for 𓀀"]
@@ -151,5 +133,5 @@ def test_catalog_checks_are_cached_per_catalog_and_fonts(project, monkeypatch):
     monkeypatch.setattr(i18n_check, "family_charset", lambda family: calls.append(family) or frozenset())
     campaign = load_config(project)
     campaign.print.fonts = ["Noto Sans"]
-    errors, _ = i18n_check._cached_catalog_checks(campaign)
+    errors, _ = i18n_check.catalog_checks(campaign)
     assert calls == ["Noto Sans"] and str(errors[-1]).startswith("<project>: none of the configured fonts")

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 
 from conftest import run
-from presskit.preflight import Expectations, inspect_pdf, preflight_project
+from presskit.preflight.pdf import Expectations, inspect_pdf, preflight_project
 
 MM = 72 / 25.4
 A5 = (0, 0, 148 * MM, 210 * MM)
@@ -179,8 +179,8 @@ def test_check_command_lists_findings_and_fails(project):
 
 
 def test_results_are_cached_per_file_digest(project, monkeypatch):
-    from presskit import preflight
-    from presskit.config import load_config
+    from presskit.preflight import pdf as preflight
+    from presskit.source.config import load_config
 
     target = project / "build" / "brochure" / "brochure-lv.pdf"
     target.parent.mkdir(parents=True)

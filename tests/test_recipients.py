@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from presskit.config import YAML_CACHE
 from presskit.errors import ContentError
-from presskit.recipients import load_recipients
+from presskit.source.recipients import load_recipients
+from presskit.source.yaml import YAML_CACHE
 
 
 @pytest.mark.parametrize("with_cache", [False, True])

@@ -12,9 +12,9 @@ import lxml.html
 import pytest
 
 from conftest import run
-from presskit.build import plan
-from presskit.config import load_config
-from presskit.report import MAX_THUMBS
+from presskit.build.units import plan
+from presskit.report.write import MAX_THUMBS
+from presskit.source.config import load_config
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/bootstrap --test)")
@@ -82,7 +82,7 @@ def test_noop_build_reuses_thumbnails_without_loading_renderers(built):
 def test_thumbnails_are_made_while_the_build_runs(built, tmp_path):
     """The CLI renders each finished PDF's pages while the workers render the next files; the report
     uses them, and a thumbnail folder left unfinished (no pages.json) is rendered again by the report."""
-    from presskit.report import AHEAD_FILE
+    from presskit.report.write import AHEAD_FILE
 
     thumbs = built / "build" / ".presskit" / "thumbs"
     made = {json.loads((f / AHEAD_FILE).read_text())["pages"] for f in thumbs.iterdir()}
@@ -190,19 +190,20 @@ def test_report_shows_preflight_after_check(tmp_path, built):
 
 def _rebuilt_report(root, spy):
     """Write the report as after a build that rendered something; returns its translation rows."""
-    from presskit.build import Decision, Report, Result
-    from presskit.report import write_report
+    from presskit.build.run import Report
+    from presskit.build.units import Decision, Result
+    from presskit.report.write import write_report
 
     campaign = load_config(root)
     units = plan(campaign)
     spy.clear()
     write_report(campaign, Report([Decision(u, True, []) for u in units], [Result(units[0])], 0.1))
     cache = json.loads((root / "build" / ".presskit" / "report.json").read_text(encoding="utf-8"))
-    return cache["translations"]["rows"]
+    return cache["entries"]["translations"]["rows"]
 
 
 def test_translation_rows_recount_only_what_an_edit_touches(tmp_path, built, monkeypatch):
-    from presskit import i18n_catalogs
+    from presskit.i18n import update as i18n_catalogs
 
     root = tmp_path / "project"
     shutil.copytree(built, root)
@@ -252,23 +253,32 @@ def test_translation_rows_recount_only_what_an_edit_touches(tmp_path, built, mon
 
 
 def test_preflight_findings_follow_checks_cache(tmp_path, built):
-    from presskit.preflight import CACHE_FILE
-    from presskit.report import PREFLIGHT_CACHE, preflight_findings, state_dir
+    from presskit.files import state_dir
+    from presskit.preflight import pdf as preflight
+    from presskit.report.write import PREFLIGHT_CACHE, preflight_findings
+
+    def record(findings, tail=""):  # as `presskit check` records a file it checked with digest d1
+        store = preflight._store(root)
+        store.entries.clear()
+        store.put(target, ["d1", {}], findings)
+        store.save()
+        path.write_text(path.read_text() + tail)
 
     root = tmp_path / "project"
     shutil.copytree(built, root)
-    assert state_dir(root) / PREFLIGHT_CACHE == root / CACHE_FILE
-    (root / CACHE_FILE).unlink(missing_ok=True)
+    path = state_dir(root) / PREFLIGHT_CACHE
+    assert path == root / "build" / ".presskit" / preflight.CACHE_FILE
+    path.unlink(missing_ok=True)
     target = next(u.target for u in plan(load_config(root)) if u.target.endswith(".pdf"))
     files = {target: {"digest": "d1"}}
     cache: dict = {}
     assert preflight_findings(root, files, cache) == {target: None}
     finding = {"file": target, "page": 2, "what": "font X is not embedded", "fix": "embed it"}
-    (root / CACHE_FILE).write_text(json.dumps({target: {"digest": "d1", "findings": [finding]}}))
+    record([finding])
     found = preflight_findings(root, files, cache)[target]
     assert [str(p) for p in found] == [f"{target}: page 2: font X is not embedded — embed it"]
     cache = json.loads(json.dumps(cache))  # as report.json keeps it
     assert [str(p) for p in preflight_findings(root, files, cache)[target]] == [str(p) for p in found]
-    (root / CACHE_FILE).write_text(json.dumps({target: {"digest": "d1", "findings": []}}) + " ")
+    record([], tail=" ")
     assert preflight_findings(root, files, cache) == {target: []}  # check ran again: passed
     assert preflight_findings(root, {target: {"digest": "d2"}}, cache) == {target: None}  # rebuilt since

@@ -76,7 +76,7 @@ def built_once(built, tmp_path):
 
 def test_sigkill_at_random_moments_leaves_no_partial_file(built_once):
     project = built_once
-    state = json.loads((project / "build" / ".presskit" / "state.json").read_text())
+    state = json.loads((project / "build" / ".presskit" / "state.json").read_text())["entries"]
     # How long a rebuild of OUTPUTS takes (from the recorded render times): the kills spread over it.
     duration = 0.5 + sum(e["seconds"] for t, e in state.items() if t.split("/")[1] in OUTPUTS) / min(
         2, os.cpu_count() or 1)
@@ -97,7 +97,7 @@ def test_sigkill_at_random_moments_leaves_no_partial_file(built_once):
     result = run("build", "--draft", *OUTPUTS, "--root", project, check=True)
     # Usually a rebuild; when a killed run had finished before its kill, nothing is left to do.
     assert re.search(r"presskit: (built \d+|nothing to do)", result.stdout), result.stdout
-    state = json.loads((project / "build" / ".presskit" / "state.json").read_text())
+    state = json.loads((project / "build" / ".presskit" / "state.json").read_text())["entries"]
     assert all(e["draft"] for t, e in state.items() if t.split("/")[1] in OUTPUTS)  # all rebuilt as drafts
     names = check_whole(project / "build")
     assert not [n for n in names if ".tmp-" in n]
@@ -164,13 +164,13 @@ def test_stale_temporaries_are_cleaned(built_once):
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(project, monkeypatch, capsys):
-    import presskit.output
+    import presskit.build.output
     from presskit.cli import main
 
     def broken(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(presskit.output, "prepare", broken)
+    monkeypatch.setattr(presskit.build.output, "prepare", broken)
     for debug in (False, True):
         argv = ["presskit", *(["--debug"] if debug else []), "build", "briefing", "-j", "1", "--root", str(project)]
         monkeypatch.setattr(sys, "argv", argv)

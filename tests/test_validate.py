@@ -4,9 +4,9 @@ import shutil
 import subprocess
 import sys
 
-from presskit.build import plan
-from presskit.config import load_config
-from presskit.validate import CACHE_FILE, validate
+from presskit.build.units import plan
+from presskit.build.validate import CACHE_FILE, validate
+from presskit.source.config import load_config
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND"
@@ -16,14 +16,14 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 def problems(root, cached=True):
     """validate() over every unit, as strings; without the cache file when *cached* is false."""
     if not cached:
-        (root / CACHE_FILE).unlink(missing_ok=True)
+        (root / "build" / ".presskit" / CACHE_FILE).unlink(missing_ok=True)
     campaign = load_config(root)
     return [str(p) for p in validate(campaign, plan(campaign))]
 
 
 def test_every_kind_of_edit_is_seen_through_the_cache(project):
     (project / "build" / ".presskit").mkdir(parents=True)  # as after a build: the cache is written
-    assert problems(project) == [] and (project / CACHE_FILE).is_file()
+    assert problems(project) == [] and (project / "build" / ".presskit" / CACHE_FILE).is_file()
     assert problems(project) == []
 
     brochure = project / "content" / "brochure.md"

@@ -9,9 +9,9 @@ import time
 import pytest
 import yaml
 
-from presskit.build import plan
-from presskit.config import load_config
-from presskit.scaffold import scaffold
+from presskit.build.units import plan
+from presskit.source.config import load_config
+from presskit.source.scaffold import scaffold
 from presskit.watch import Watcher
 
 WAIT_S = 180  # bounded waits: generous for a loaded CI machine, never reached when things work
@@ -23,7 +23,7 @@ def pseudo_catalog(root, lang: str) -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    from presskit.content import load_document
+    from presskit.source.content import load_document
 
     path = root / "content" / "translations" / f"{lang}.po"
     if path.is_file():

@@ -40,7 +40,7 @@ def echo(ctx_obj: Context, message: str = "", err: bool = False) -> None:
 
 def load(root: Path, strict: bool, obj: Context):
     """Load the configuration and print its warnings."""
-    from .config import load_config
+    from .source.config import load_config
 
     campaign = load_config(root, strict=strict)
     for warning in campaign.warnings:
@@ -59,9 +59,9 @@ def load(root: Path, strict: bool, obj: Context):
 @click.pass_obj
 def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     """Build OUTPUTS (default: all); unchanged outputs are skipped."""
-    from .build import build as run_build
-    from .workers import prestart_workers, stop_workers
-    from .progress import BuildProgress
+    from .build.run import build as run_build
+    from .build.workers import prestart_workers, stop_workers
+    from .report.progress import BuildProgress
 
     if as_json:  # stdout carries the JSON only; errors still go to stderr
         obj = Context(obj.debug, True)
@@ -74,6 +74,7 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
             click.echo(json_summary(None, exc.problems))
         raise
     progress = BuildProgress(lambda line: echo(obj, line), bar=None if not obj.quiet else False)
+    from .build.formats import format_of
 
     def explain_plan(decisions):
         progress.plan(decisions)
@@ -83,8 +84,8 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
 
     def finished(result):
         progress(result)
-        if result.error is None and result.unit.target.endswith(".pdf"):
-            from .report import thumbnails_ahead  # while the workers render the next files
+        if result.error is None and format_of(result.unit).paged:
+            from .report.write import thumbnails_ahead  # while the workers render the next files
 
             thumbnails_ahead(campaign.root, result.unit.target)
 
@@ -97,7 +98,7 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
         raise
     finally:
         progress.close()
-    from .report import write_report
+    from .report.write import write_report
 
     write_report(campaign, report)
     if as_json:
@@ -143,23 +144,23 @@ def json_summary(report, problems) -> str:
 def check(obj: Context, root, strict):
     """Validate the configuration and content, and preflight the built files."""
     campaign = load(root, strict, obj)
-    from .build import plan
+    from .build.units import plan
+    from .build.validate import validate
     from .errors import ContentError
-    from .validate import validate
 
     if problems := validate(campaign, plan(campaign)):  # every content problem, in one pass
         raise ContentError(problems)
-    from .i18n_check import check_translations
-    from .preflight import draft_targets, preflight_project
+    from .i18n.qa import catalog_checks
+    from .preflight.pdf import draft_targets, preflight_project
 
-    errors, warnings = check_translations(campaign)
+    errors, warnings = catalog_checks(campaign)
     for warning in warnings:
         echo(obj, f"warning: {warning}", err=True)
     findings, checked = preflight_project(campaign)
     for target in sorted(draft_targets(campaign.root)):
         echo(obj, f"warning: {target}: built with --draft (DRAFT mark on every page) — not for print; "
                   "build without --draft before sending it", err=True)
-    from .report import write_report
+    from .report.write import write_report
 
     write_report(campaign)  # the build report shows these findings next to each file
     if findings:
@@ -184,7 +185,7 @@ lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="LANG
 @click.pass_obj
 def i18n_update(obj: Context, langs, root):
     """Extract segments into content/translations/<lang>.po, keeping existing translations."""
-    from .i18n_catalogs import target_languages, update_catalog
+    from .i18n.update import target_languages, update_catalog
 
     campaign = load(root, False, obj)
     for lang in target_languages(campaign, langs):
@@ -203,7 +204,7 @@ def i18n_status(obj: Context, langs, root, strict):
     """Show translated, fuzzy and untranslated segments per language and document."""
     from rich.console import Console
 
-    from .i18n_catalogs import status, status_table, target_languages
+    from .i18n.update import status, status_table, target_languages
 
     campaign = load(root, False, obj)
     rows = status(campaign, target_languages(campaign, langs))
@@ -246,7 +247,7 @@ def watch(obj: Context, root, draft, jobs, port, no_serve):
 @click.pass_obj
 def new(obj: Context, directory: Path):
     """Create a new, buildable project in DIRECTORY."""
-    from .scaffold import scaffold
+    from .source.scaffold import scaffold
 
     scaffold(directory)
     echo(obj, f"presskit: created {directory}; build it with: presskit build --root {directory}")

@@ -44,6 +44,9 @@ class PresskitError(Exception):
         self.detail = detail
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # keep the structured problems across process boundaries (workers)
+        return (type(self), (self.problems, self.detail))
+
 
 class ConfigError(PresskitError):
     """campaign.yaml (or another YAML file) is malformed or invalid."""
@@ -79,8 +82,11 @@ def relpath(path: Path | str, root: Path) -> str:
         return str(path)
 
 
-def _reduce(self):
-    return (type(self), (self.problems, self.detail))
-
-
-PresskitError.__reduce__ = _reduce  # keep the structured problems across process boundaries
+def unique(problems: list[Problem]) -> list[Problem]:
+    """The problems without repeats (several units often share one document or template)."""
+    seen, out = set(), []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out

@@ -5,15 +5,16 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections.abc import Callable
 from html import escape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
-from .build import BUILD_DIR, Report, build
-from .config import load_config
+from .build.run import Report, build
 from .errors import PresskitError, Problem, UsageError
-from .report import bump_live_version, write_report
+from .files import BUILD_DIR, STATE_DIR
+from .report.write import bump_live_version, write_report
+from .source.config import load_config
 
 WATCHED = ("content", "templates")  # everything an output reads lives here (build/ is never watched)
 STEP_MS = 50  # a batch of changes is handed over 50 ms after the last one (editors write in bursts)
@@ -24,7 +25,7 @@ class Watcher:
     """Rebuilds the outputs an edit touches, in this process, and keeps the report current.
 
     Renderers stay loaded between rebuilds: WeasyPrint's import, the font configuration and the
-    Jinja environment are cached per process (pdf.font_config, output.environment), so an edit
+    Jinja environment are cached per process (pdf.weasy.font_config, build.output.environment), so an edit
     pays only for rendering. Units that need rebuilding are found by the build engine's
     fingerprints, so an edit rebuilds exactly the outputs that read the edited file.
     """
@@ -96,34 +97,36 @@ class Watcher:
             write_report(self.campaign, report, list(errors), live=version)
             if version:
                 bump_live_version(self.root, version)
-        except Exception as exc:  # noqa: BLE001 — the report is a view: it must not stop the watcher
+        except Exception as exc:
             self.say(f"warning: build report not written: {exc}")
 
     def warm_up(self) -> None:
         """Render one file of each PDF template into a scratch folder, so the first edit is as fast as
         the later ones: WeasyPrint, the fonts at every weight, the compiled templates, QR codes."""
         import shutil
+        from dataclasses import replace
 
-        from .build import STATE_DIR, Unit, plan
-        from .workers import render_unit
-        from .engine import import_weasyprint
+        from .build.formats import format_of
+        from .build.units import plan
+        from .build.workers import render_unit
+        from .pdf.weasy import import_weasyprint
 
         import_weasyprint()
         scratch = f"{BUILD_DIR}/{STATE_DIR}/warm-up"
         seen = set()
         for unit in plan(self.campaign):
             template = self.campaign.outputs[unit.output].template
-            if unit.target.endswith(".pdf") and template not in seen:
+            if format_of(unit).weasyprint and template not in seen:
                 seen.add(template)
                 # the engine's own render path, into a file of its own: state and outputs stay untouched
-                render_unit(self.campaign, Unit(unit.output, unit.lang, unit.edition,
-                                                f"{scratch}/{Path(unit.target).name}"), draft=True)
+                render_unit(self.campaign, replace(unit, target=f"{scratch}/{Path(unit.target).name}",
+                                                   variant=""), draft=True)
         shutil.rmtree(self.root / scratch, ignore_errors=True)
         # Per language: the hyphenation dictionary and the locale data a first edit would load.
         from weasyprint import HTML
 
-        from .pdf import font_config
-        from .render import format_date
+        from .html.templates import format_date
+        from .pdf.weasy import font_config
 
         sample = escape(f"internationalisation {self.campaign.title}")
         for lang in self.campaign.languages:
@@ -191,7 +194,7 @@ def describe(changes, root: Path) -> list[str]:
 class QuietHandler(SimpleHTTPRequestHandler):
     """Serves build/ without logging every request and without letting the browser cache anything."""
 
-    def log_message(self, format, *args):  # noqa: A002 — the base class's signature
+    def log_message(self, format, *args):
         pass
 
     def end_headers(self):

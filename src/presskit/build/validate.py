@@ -1,0 +1,299 @@
+"""Check every input a build will use before rendering anything, and report all problems in one pass."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import PresskitError, Problem, unique
+from ..files import file_digest
+from ..store import JsonStore, code_version
+
+# Lists and quotes deeper than this are refused: no layout needs them, and WeasyPrint recurses
+# once per level (200 levels exhausted Python's stack after 29 s of rendering).
+MAX_NESTING = 10
+IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"")
+LIST_MARKER = re.compile(r"^((?:[ \t]*>)*)([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+")
+QUOTE_MARKER = re.compile(r"^(?:[ \t]{0,3}>)+")
+
+
+def validate(campaign, units) -> list[Problem]:
+    """Every problem in the documents, images, templates and catalogs the given units use.
+
+    What each document, template set and catalog was found to have is kept in
+    build/.presskit/validate.json by the digests of the files checked (and the state of the images
+    a document refers to), so an unchanged input is not parsed again: `presskit check` after a
+    no-op build, or a build after a catalog edit, skips Markdown, Jinja and PIL altogether.
+    """
+    root = campaign.root
+    cache = ValidationCache(root)
+    problems: list[Problem] = []
+    documents: dict[str, set[str]] = {}  # document → formats it is rendered to
+    for unit in units:
+        out = campaign.outputs[unit.output]
+        documents.setdefault(out.document, set()).add(out.format)
+    for name, formats in documents.items():
+        problems.extend(cache.document(name, formats, campaign.source_language))
+    templates = sorted({campaign.outputs[u.output].template for u in units})
+    problems.extend(cache.templates(templates))
+    for lang in sorted({u.lang for u in units}):
+        if lang != campaign.source_language:
+            problems.extend(cache.catalog(lang, campaign))
+    cache.save()
+    return unique(problems)
+
+
+def document_problems(root: Path, name: str, formats: set[str], lang: str) -> tuple[list[Problem], list[str]]:
+    """Problems of one document (front matter, nesting, images) and the image references it makes."""
+    from ..source.content import load_document
+
+    try:
+        doc = load_document(root / "content" / name, root)
+    except PresskitError as exc:
+        return list(exc.problems), []
+    sources = image_sources(doc, lang)
+    found = meta_problems(doc) + nesting_problems(doc) + image_problems(doc, root, lang, formats, sources)
+    return sorted(found, key=lambda p: p.line or 0), sources  # in reading order
+
+
+def meta_problems(doc) -> list[Problem]:
+    """Front-matter values carrying control characters (YAML escapes such as "\\x1f" let them in)."""
+    from ..source.content import CONTROL_CHARACTERS, CONTROL_FIX
+
+    problems = []
+    for key, value in doc.meta.items():
+        for text in _strings(value):
+            if m := CONTROL_CHARACTERS.search(text):
+                problems.append(Problem(doc.name, doc.meta_lines.get(key), f"{key}: control character "
+                                        f"U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
+                break
+    return problems
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def nesting_problems(doc) -> list[Problem]:
+    """Lists or quotes nested deeper than MAX_NESTING levels."""
+    problems = []
+    for block in doc.blocks:
+        for offset, text in enumerate(block.markdown().split("\n")):
+            depth = _depth(text)
+            if depth > MAX_NESTING:
+                problems.append(Problem(doc.name, block.line + offset,
+                                        f"list or quote nested {depth} levels deep (the limit is {MAX_NESTING})",
+                                        "flatten it: use sub-headings or fewer levels"))
+                break  # one message per block is enough
+    return problems
+
+
+def _depth(line: str) -> int:
+    quotes = len(m.group(0).replace(" ", "").replace("\t", "")) if (m := QUOTE_MARKER.match(line)) else 0
+    if m := LIST_MARKER.match(line):
+        indent = len(m.group(2).expandtabs(4))
+        return quotes + indent // 4 + 1  # Python-Markdown nests a list item per 4 columns
+    return quotes
+
+
+def image_sources(doc, lang: str) -> list[str]:
+    """The image references of a document's Markdown (and raw HTML), each once, data: URLs left out."""
+    import html
+
+    from ..html.markdown import markdown_to_html
+
+    found = dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(markdown_to_html(doc.markdown(), lang)))
+    return [src for src in found if not src.startswith("data:")]
+
+
+def image_problems(doc, root: Path, lang: str, formats: set[str], sources: list[str] | None = None) -> list[Problem]:
+    """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
+    from ..source.containment import check_image, resolve_project_file
+    from .formats import FORMATS
+
+    allowed = set.intersection(*(set(FORMATS[f].image_formats) for f in formats))
+    source = doc.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+    problems = []
+    for src in image_sources(doc, lang) if sources is None else sources:
+        found = resolve_project_file(root, src)
+        if isinstance(found, Path):
+            found = check_image(found, src, allowed)
+        if found is not None:
+            at = source.find(src)
+            line = source.count("\n", 0, at) + 1 if at >= 0 else None
+            message = found.message if found.message.startswith("image") else f"image {found.message}"
+            problems.append(Problem(doc.name, line, message, found.fix))
+    return problems
+
+
+def template_problems(root: Path, templates: list[str]) -> list[Problem]:
+    """Syntax errors in every Jinja file of the given template folders (and templates/shared)."""
+    import jinja2
+
+    from ..source.templates import template_environment
+
+    env = template_environment(root)
+    problems = []
+    folders = [root / "templates" / t for t in templates] + [root / "templates" / "shared"]
+    for folder in dict.fromkeys(folders):
+        for path in sorted(folder.rglob("*.j2")) if folder.is_dir() else ():
+            name = path.relative_to(root).as_posix()
+            try:
+                env.parse(path.read_text(encoding="utf-8-sig"), path.name, name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(Problem(name, exc.lineno, f"template syntax error: {exc.message}",
+                                        "fix the Jinja tag on that line"))
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(name, None, f"not valid UTF-8 (byte at offset {exc.start})",
+                                        "save the file as UTF-8"))
+    return problems
+
+
+def catalog_problems(campaign, langs: list[str]) -> list[Problem]:
+    """Translation catalogs of the given languages that cannot be read."""
+    from ..i18n.catalogs import catalog_path, load_localizer
+    from ..source.content import CONTROL_CHARACTERS, CONTROL_FIX
+
+    problems = []
+    for lang in langs:
+        if lang == campaign.source_language:
+            continue
+        path = catalog_path(campaign.root, lang)
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            text = ""
+        if m := CONTROL_CHARACTERS.search(text):  # a translation would carry it into every output
+            problems.append(Problem(path.relative_to(campaign.root).as_posix(), text.count("\n", 0, m.start()) + 1,
+                                    f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
+            continue
+        try:
+            load_localizer(campaign.root, lang, campaign.source_language)
+        except PresskitError as exc:
+            problems.extend(exc.problems)
+            continue
+        if path.is_file():
+            problems.extend(duplicate_entries(path, path.relative_to(campaign.root).as_posix()))
+    return problems
+
+
+def duplicate_entries(path: Path, name: str) -> list[Problem]:
+    """Entries of a PO file whose msgid (and msgctxt) repeats: Babel would silently keep the last one."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileParser
+
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+
+    class Parser(PoFileParser):
+        def _add_message(self):
+            key = (self.messages[0].denormalize(), self.context.denormalize() if self.context else None,
+                   self.obsolete)
+            line = self.offset + 1
+            if key in seen and not self.obsolete:
+                problems.append(Problem(name, line, f"duplicate entry for “{key[0][:60]}” (first on line "
+                                        f"{seen[key]})", "delete one of the two entries"))
+            seen.setdefault(key, line)
+            super()._add_message()
+
+    with path.open("rb") as fh:
+        Parser(Catalog(), ignore_obsolete=True).parse(fh)
+    return problems
+
+
+# ---- the cache: what each input was found to have, by digest ---------------------------------------
+
+CACHE_FILE = "validate.json"  # under build/.presskit/
+
+
+class ValidationCache:
+    """Problems found per document, template set and catalog, reused while their files are unchanged."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.store = JsonStore(root, CACHE_FILE, _rules())
+
+    def document(self, name: str, formats: set[str], lang: str) -> list[Problem]:
+        """Problems of content/<name> rendered to *formats*."""
+        key = f"{name}|{','.join(sorted(formats))}|{lang}"
+        digest = file_digest(self.root / "content" / name)
+        # The image references found last time: the entry holds while they lead to the same files.
+        sources = self.store.get(f"images:{key}", digest)
+        if sources is not None and (found := self.store.get(key, [digest, self._images(sources)])) is not None:
+            return _problems(found)
+        problems, sources = document_problems(self.root, name, formats, lang)
+        self.store.put(f"images:{key}", digest, sources)
+        self.store.put(key, [digest, self._images(sources)], _plain(problems))
+        return problems
+
+    def _images(self, sources: list[str]) -> list:
+        """Where each image reference leads now, and that file's size and time (JSON-comparable)."""
+        from ..source.containment import resolve_project_file
+
+        states: list = []
+        for src in sources:
+            found = resolve_project_file(self.root, src)
+            if isinstance(found, Path):
+                st = found.stat()
+                states.append([str(found), st.st_size, st.st_mtime_ns])
+            else:
+                states.append(str(found))
+        return states
+
+    def templates(self, templates: list[str]) -> list[Problem]:
+        """Syntax problems of the given template folders (and templates/shared)."""
+        import hashlib
+
+        folders = [self.root / "templates" / t for t in templates] + [self.root / "templates" / "shared"]
+        files = [path for folder in dict.fromkeys(folders)
+                 for path in (sorted(folder.rglob("*.j2")) if folder.is_dir() else ())]
+        digest = hashlib.sha256(repr([(str(f), f.read_bytes()) for f in files]).encode()).hexdigest()
+        key = "templates:" + ",".join(templates)
+        if (found := self.store.get(key, digest)) is not None:
+            return _problems(found)
+        problems = template_problems(self.root, templates)
+        self.store.put(key, digest, _plain(problems))
+        return problems
+
+    def catalog(self, lang: str, campaign) -> list[Problem]:
+        """Problems of the catalog of *lang*."""
+        from ..i18n.catalogs import catalog_path
+
+        key = f"catalog:{lang}|{campaign.source_language}"
+        digest = file_digest(catalog_path(self.root, lang))
+        if (found := self.store.get(key, digest)) is not None:
+            return _problems(found)
+        problems = catalog_problems(campaign, [lang])
+        self.store.put(key, digest, _plain(problems))
+        return problems
+
+    def save(self) -> None:
+        """Write the cache when it learnt something and the project has a build/.presskit/ folder."""
+        self.store.save()
+
+
+def _rules() -> str:
+    """The version of what is cached: the checking code, and the libraries' folder (an upgrade changes
+    its time)."""
+    import click
+
+    libraries = str(Path(click.__file__).parents[1].stat().st_mtime_ns)
+    return code_version(__name__, "presskit.source.content", "presskit.source.containment",
+                        "presskit.source.yaml", "presskit.html.markdown", "presskit.i18n.catalogs",
+                        extra=libraries)
+
+
+def _plain(problems: list[Problem]) -> list[list]:
+    return [[p.file, p.line, p.message, p.fix] for p in problems]
+
+
+def _problems(rows: list[list]) -> list[Problem]:
+    return [Problem(*row) for row in rows]

@@ -1,0 +1,269 @@
+"""Render worker processes: when to start them, how many, and running units in them or here.
+
+A parallel build makes each unit's HTML in the main process (output.prepare) and its file in a
+worker (output.finish); the workers may be started before the configuration is read, on a guess
+from file times, so that their WeasyPrint import overlaps the main process's own work.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BuildError, PresskitError, Problem
+from ..files import BUILD_DIR, STATE_DIR
+from .formats import format_of, format_of_target
+from .state import STATE_FILE, State
+from .units import Result, Unit
+
+if TYPE_CHECKING:
+    from ..source.config import Campaign
+
+
+def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple:
+    """How long a unit will take, for ordering: its last build time, else a guess from its kind
+    (PDF before DOCX, print before screen, longer documents first)."""
+    seconds = (state.units.get(unit.target) or {}).get("seconds")
+    if seconds is not None:
+        return (1, seconds)
+    out = campaign.outputs[unit.output]
+    try:
+        size = (campaign.root / "content" / out.document).stat().st_size
+    except OSError:
+        size = 0
+    return (2, format_of(unit).paged, unit.edition == "print", size)
+
+
+def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None):
+    """A pool of worker processes for more than one unit, started now so that their imports
+    (WeasyPrint: ~0.5 s) overlap the parent's validation; None when one process is enough."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
+    if jobs == 1:
+        return None
+    return open_pool(jobs, any(format_of(u).weasyprint for u in units))
+
+
+def open_pool(jobs: int, pdf: bool):
+    """*jobs* worker processes, forked now, importing WeasyPrint at once when *pdf*."""
+    # Imported here: multiprocessing costs ~30 ms to import and a no-op build never needs it.
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=warm_worker, initargs=(pdf,))
+    pool.pdf, pool.size = pdf, jobs
+    for _ in range(jobs):  # the first submission forks every worker
+        pool.submit(os.getpid)
+    return pool
+
+
+def prestart_workers(root: Path, jobs: int | None):
+    """Start the workers before the configuration is even read, when the project's files changed
+    since the last build (their WeasyPrint import, ~0.5 s, then overlaps reading the configuration
+    and deciding: ~0.1 s sooner per edit). None on a no-op, which must stay light, and for -j 1."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2:
+        return None
+    changed = changed_since_build(root)
+    likely, pdf = predicted_rebuild(root, changed)
+    if not likely:
+        return None
+    # A translator's save usually rebuilds one document in one language, its print and screen files:
+    # one worker renders both sooner than two that each import WeasyPrint first (adopt_workers adds
+    # the others when there is more to do).
+    catalogs = bool(changed) and all(rel.startswith("content/translations/") for rel in changed)
+    return open_pool(1 if catalogs else jobs, pdf)
+
+
+def changed_since_build(root: Path) -> set[str] | None:
+    """Files under content/ and templates/ newer than the build state (None: nothing built yet)."""
+    try:
+        built = (root / BUILD_DIR / STATE_DIR / STATE_FILE).stat().st_mtime_ns
+    except OSError:
+        return None
+    changed = set()
+    for folder in ("content", "templates"):
+        todo = [root / folder]
+        while todo:
+            try:
+                entries = list(os.scandir(todo.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(Path(entry.path))
+                elif entry.stat().st_mtime_ns > built:
+                    changed.add(Path(entry.path).relative_to(root).as_posix())
+    return changed
+
+
+def predicted_rebuild(root: Path, changed: set[str] | None = None) -> tuple[bool, bool]:
+    """(will something probably be rebuilt, a PDF among it), from file times and the recorded inputs:
+    *changed*, the files changed_since_build() finds (looked up when not given). A guess only:
+    build() decides."""
+    if changed is None:
+        changed = changed_since_build(root)
+    units = State(root).units
+    if not units:
+        return True, True  # no build yet: everything will be built
+    if not changed:
+        return False, False
+    weasy: dict[bool, set[str]] = {True: set(), False: set()}
+    for target, unit in units.items():
+        fmt = format_of_target(target)
+        inputs = unit.get("inputs") if isinstance(unit, dict) else None
+        weasy[bool(fmt and fmt.weasyprint)].update(inputs if isinstance(inputs, dict) else ())
+    # WeasyPrint is likely needed unless every changed file is known to feed other formats only.
+    return True, not changed <= weasy[False] - weasy[True]
+
+
+def adopt_workers(pool, campaign: Campaign, units: list[Unit], jobs: int | None, state: State):
+    """The pool this build renders *units* with: the prestarted one when it suits them, else a new
+    one (or None for one process). A prestarted pool that guessed wrong is stopped."""
+    if pool is not None:
+        needed = max(1, min(jobs or os.cpu_count() or 1, len(units)))
+        pdf = any(format_of(u).weasyprint for u in units)
+        if units and (needed > 1 or pdf) and pool.pdf == pdf and (
+                pool.size >= needed or not worth_more_workers(state, units)):
+            return pool
+        stop_workers(pool)
+        if not units and state.path.is_file():
+            os.utime(state.path)  # files were touched, not changed: the next no-op starts no workers
+    return start_workers(campaign, units, jobs)
+
+
+WORKER_START_SECONDS = 0.6  # a new worker importing WeasyPrint before its first file (0.45–0.65 s)
+
+
+def worth_more_workers(state: State, units: list[Unit]) -> bool:
+    """True when more workers would finish *units* sooner than one already started: one needs the
+    sum of their times (from the last build; unknown counts as long), a second starts rendering only
+    after its own start (WORKER_START_SECONDS). Recorded times include a first file's warm-up, hence
+    the margin of twice the start."""
+    seconds = [(state.units.get(u.target) or {}).get("seconds", float("inf")) for u in units]
+    return len(seconds) > 1 and sum(seconds) > 2 * WORKER_START_SECONDS
+
+
+def stop_workers(pool) -> None:
+    """Stop a pool at once, even in the middle of its workers' imports."""
+    if pool is None:
+        return
+    # Not waiting for a ~0.5 s import nobody needs: terminate (public only from Python 3.14 on).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+
+
+def warm_worker(pdf: bool) -> None:
+    """What every unit in a worker needs, imported before the first unit arrives."""
+    if pdf:
+        from ..pdf.weasy import import_weasyprint
+
+        import_weasyprint()
+    from . import output  # noqa: F401  (light: the HTML is made in the main process)
+
+
+def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
+              progress=None) -> list[Result]:
+    """Render units: with a worker *pool*, each unit's HTML is made here (while the workers are
+    still importing WeasyPrint, for the first ones) and its file there (the DOCX files of a build
+    that renders PDFs too, by one worker: docx_batch); else all of it here."""
+    results: list[Result] = []
+
+    def done(result: Result) -> None:
+        results.append(result)
+        if progress:
+            progress(result)
+
+    if pool is None:
+        for unit in units:
+            done(render_unit(campaign, unit, draft))
+        return results
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from .output import prepare
+
+    def collect(futures, **until) -> set:  # report the files that are done; return the others
+        finished, left = wait(futures, **until)
+        for future in finished:
+            for result in future.result():
+                done(result)
+        return left
+
+    batch = docx_batch(campaign, units)
+    pending, batched = set(), []
+    for unit in units:
+        started = time.perf_counter()
+        try:
+            prepared = prepare(campaign, unit, draft)
+        except Exception as exc:
+            done(failure(unit, exc, started))
+        else:
+            item = (unit, prepared, time.perf_counter() - started)
+            if unit in batch:
+                batched.append(item)
+            else:
+                pending.add(pool.submit(finish_units, campaign, [item]))
+        pending = collect(pending, timeout=0)
+    if batched:
+        pending.add(pool.submit(finish_units, campaign, batched))
+    while pending:
+        pending = collect(pending, return_when=FIRST_COMPLETED)
+    return results
+
+
+def docx_batch(campaign: Campaign, units: list[Unit]) -> set[Unit]:
+    """The DOCX units one worker writes in a row, when the build renders PDFs too (which keep the
+    other workers busy): one python-docx import and one reference.docx parse (~0.2 s) for all of
+    them instead of one per worker, for files of ~20 ms each. Empty when there is nothing to gain."""
+    light = {u for u in units if not format_of(u).weasyprint}
+    return light if len(light) > 1 and len(light) < len(units) else set()
+
+
+def finish_units(campaign: Campaign, items: list[tuple]) -> list[Result]:
+    """finish_unit() for each (unit, prepared, seconds spent preparing) in *items*, in a worker."""
+    return [finish_unit(campaign, unit, prepared, spent) for unit, prepared, spent in items]
+
+
+def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
+    """Render one unit to its target file in this process; errors are returned, not raised."""
+    from .output import prepare
+
+    started = time.perf_counter()
+    try:
+        prepared = prepare(campaign, unit, draft)
+    except Exception as exc:
+        return failure(unit, exc, started)
+    return finish_unit(campaign, unit, prepared, time.perf_counter() - started)
+
+
+def finish_unit(campaign: Campaign, unit: Unit, prepared, spent: float = 0.0) -> Result:
+    """Write a prepared unit's file (output.finish); *spent* is the time its preparation took."""
+    if format_of(unit).weasyprint:
+        from ..pdf.hyphenation import preload
+        from ..pdf.weasy import import_weasyprint
+
+        import_weasyprint()
+        preload(unit.lang)
+    from .output import finish
+
+    started = time.perf_counter()
+    try:
+        inputs = finish(campaign, unit, prepared)
+    except Exception as exc:
+        return failure(unit, exc, started, spent)
+    return Result(unit, inputs, spent + time.perf_counter() - started, messages=prepared.messages)
+
+
+def failure(unit: Unit, exc: Exception, started: float, spent: float = 0.0) -> Result:
+    """The Result of a unit that failed: a PresskitError as it is; anything else as an internal
+    error that still names the output (with the traceback for --debug), never a crashed build."""
+    seconds = spent + time.perf_counter() - started
+    if isinstance(exc, PresskitError):
+        return Result(unit, error=exc, seconds=seconds)
+    import traceback
+
+    error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",
+                               "run with --debug and report it"), detail=traceback.format_exc())
+    return Result(unit, error=error, seconds=seconds)

@@ -1,0 +1,1 @@
+"""HTML: Markdown and the Jinja templates turn a localized document into one HTML page per output."""

@@ -1,0 +1,1 @@
+"""Translation: gettext catalogs, localizing documents, catalog maintenance and translation QA."""

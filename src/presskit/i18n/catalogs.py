@@ -1,0 +1,209 @@
+"""Translation catalogs: gettext PO files per language under content/translations/, read with Babel."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, TranslationError, relpath
+from ..source.content import Document, Segment
+
+TRANSLATIONS_DIR = Path("content") / "translations"
+CAMPAIGN_FILE = "content/campaign.yaml"
+# campaign.yaml fields printed on outputs: translated like front matter.
+CAMPAIGN_FIELDS = ("title", "subtitle", "organisation")
+
+
+def catalog_path(root: Path, lang: str) -> Path:
+    """Where the PO catalog of *lang* lives."""
+    return root / TRANSLATIONS_DIR / f"{lang}.po"
+
+
+@dataclass
+class Localizer:
+    """Replaces source segments by their translations; records what was missing or stale."""
+
+    lang: str
+    messages: dict[str, tuple[str, bool, int]] = field(default_factory=dict)  # msgid → (str, fuzzy, line)
+    catalog_name: str = ""
+    missing: list[Problem] = field(default_factory=list)
+    draft: bool = False
+    used: set[str] = field(default_factory=set)  # msgids this output asked for
+    catalog_digest: str | None = None  # SHA-256 of the catalog file as it was read
+
+    def fingerprint(self) -> dict | None:
+        """What a built output records about its catalog: the file's digest (the fast path of a
+        no-op build) and the entries it asked for, with a digest of their translations."""
+        if not self.catalog_name:
+            return None
+        ids = sorted(self.used)
+        return {"catalog": self.catalog_digest, "ids": ids, "used": entries_digest(self.messages, ids)}
+
+    def translate(self, segment: Segment, source_name: str = "") -> str:
+        """The translation of a segment; the source text (recorded as a problem) when there is none."""
+        self.used.add(segment.text)
+        found = self.messages.get(segment.text)
+        if found and found[0] and not found[1]:
+            return found[0]
+        self._record(segment.text, found, f"{source_name}:{segment.line}" if segment.line else source_name)
+        return segment.text
+
+    def gettext(self, text: str) -> str:
+        """Template strings: the translation, or the source string (recorded as missing)."""
+        if not self.catalog_name:
+            return text
+        self.used.add(text)
+        found = self.messages.get(text)
+        if found and found[0] and not found[1]:
+            return found[0]
+        self._record(text, found, "the templates")
+        return text
+
+    def _record(self, text: str, found, origin: str) -> None:
+        if any(p.message.endswith(f"“{short(text)}”") for p in self.missing):
+            return  # a string used twice is reported once
+        if found is None:
+            line, message = None, f"segment from {origin} is not in the catalog"
+            fix = "run presskit i18n update, then translate it"
+        elif found[1]:
+            line, message = found[2], f"stale (fuzzy) translation of {origin}"
+            fix = "check the translation against the new source, then clear the fuzzy flag"
+        else:
+            line, message, fix = found[2], f"untranslated segment from {origin}", "translate it"
+        self.missing.append(Problem(self.catalog_name, line, f"{message}: “{short(text)}”", fix))
+
+
+def short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None):
+    """Parse a PO file (or its *data*, already read) with Babel; a broken file raises a
+    TranslationError naming file and line."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    name = relpath(path, root)
+    data = path.read_bytes() if data is None else data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TranslationError(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                       "save the catalog as UTF-8")) from None
+    try:
+        return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
+    except PoFileError as exc:
+        # Babel counts lines from 0 and appends "on N" to its message.
+        text = str(exc).rsplit(" on ", 1)[0]
+        raise TranslationError(Problem(name, exc.lineno + 1, f"broken PO file: {text}",
+                                       "fix the entry (msgid/msgstr lines with quoted text) "
+                                       "or restore it and run presskit i18n update")) from None
+    except ValueError as exc:
+        raise TranslationError(Problem(name, None, f"broken PO file: {exc}",
+                                       "fix the header entry (msgid \"\")")) from None
+
+
+def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
+    """A Localizer for *lang*; the source language translates to itself."""
+    if lang == source_lang:
+        return Localizer(lang)
+    path = catalog_path(root, lang)
+    name = relpath(path, root)
+    if not path.is_file():
+        return Localizer(lang, catalog_name=name)
+    data = path.read_bytes()
+    return Localizer(lang, catalog_messages(path, root, lang, data), name,
+                     catalog_digest=hashlib.sha256(data).hexdigest())
+
+
+# Parsed catalogs per process, keyed by the file's bytes (watch mode and decide() read them again).
+_PARSED: dict[tuple[str, bytes], dict] = {}
+
+
+def catalog_messages(path: Path, root: Path, lang: str, data: bytes) -> dict[str, tuple[str, bool, int]]:
+    """msgid → (msgstr, fuzzy, line) of a catalog's *data*, parsed once per content."""
+    key = (lang, data)
+    if key not in _PARSED:
+        catalog = read_catalog(path, root, lang, data)
+        if len(_PARSED) > 32:
+            _PARSED.clear()
+        _PARSED[key] = {m.id: (m.string, m.fuzzy, m.lineno) for m in catalog if m.id and isinstance(m.id, str)}
+    return dict(_PARSED[key])
+
+
+def localize(document: Document, localizer: Localizer) -> Document:
+    """The document in the localizer's language (identity for the source language)."""
+    if not localizer.catalog_name:
+        return document
+    lines = segment_lines(document)
+
+    def translate(seg: Segment) -> str:
+        seg = dataclasses.replace(seg, line=lines.get((seg.line, seg.text), seg.line))
+        return localizer.translate(seg, document.name)
+
+    return document.localized(translate)
+
+
+def segment_lines(document: Document) -> dict[tuple[int, str], int]:
+    """(block line, text) → the source line where that list item, quote line or table cell starts.
+
+    The content model keeps one line per block; translators and error messages need the item's own.
+    """
+    try:
+        source = document.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    except OSError:
+        return {}
+    found = {}
+    for block in document.blocks:
+        cursor = block.line - 1
+        for text in block.items:
+            probe = text.strip()[:24]
+            for i in range(cursor, min(len(source), cursor + 200)):
+                if probe and probe in source[i]:
+                    found[(block.line, text)], cursor = i + 1, i  # cells of a table row share a line
+                    break
+    return found
+
+
+def campaign_segments(campaign) -> list[Segment]:
+    """The campaign.yaml fields printed on outputs, as translation segments."""
+    return [Segment(getattr(campaign, key), campaign.line_of(key) or 0, f"campaign:{key}")
+            for key in CAMPAIGN_FIELDS if getattr(campaign, key)]
+
+
+def localize_campaign(campaign, localizer: Localizer):
+    """A copy of the campaign whose printed fields are in the localizer's language."""
+    if not localizer.catalog_name:
+        return campaign
+    changes = {seg.context.split(":")[1]: localizer.translate(seg, CAMPAIGN_FILE)
+               for seg in campaign_segments(campaign)}
+    return dataclasses.replace(campaign, **changes)
+
+
+def entries_digest(messages: dict, ids: list[str]) -> str:
+    """Digest of the translations (msgstr, fuzzy) of the given msgids; a missing entry counts too."""
+    entries = [[i, *(messages[i][:2] if i in messages else (None, False))] for i in ids]
+    return hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode()).hexdigest()
+
+
+def translation_changed(root: Path, lang: str, source_lang: str, recorded: dict | None) -> bool:
+    """True when the catalog entries an output used differ from those it was built with — so a
+    handout translation edit does not rebuild the brochure. The source text and templates are
+    inputs of their own: if they change, so may the entries used, and the output is rebuilt anyway."""
+    if lang == source_lang:
+        return recorded is not None
+    if not isinstance(recorded, dict) or "ids" not in recorded:
+        return True  # never recorded (or by an older presskit)
+    path = catalog_path(root, lang)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if recorded.get("catalog") == (hashlib.sha256(data).hexdigest() if data is not None else None):
+        return False  # the fast path of every no-op build: Babel is not even imported
+    messages = catalog_messages(path, root, lang, data) if data is not None else {}
+    return recorded.get("used") != entries_digest(messages, recorded["ids"])

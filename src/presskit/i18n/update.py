@@ -1,0 +1,275 @@
+"""Extract translation segments into gettext PO catalogs (Babel) and report how complete they are."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from ..errors import Problem, UsageError, relpath
+from ..files import atomic_write
+from ..source.config import Campaign
+from ..source.content import load_document, translatable_meta
+from .catalogs import CAMPAIGN_FILE, campaign_segments, catalog_path, read_catalog, segment_lines
+
+TEMPLATE_KEYWORDS = {"t": None, "_": None}  # the gettext names templates receive (html.templates.render_html)
+
+
+def target_languages(campaign: Campaign, wanted: list[str] | tuple = ()) -> list[str]:
+    """The languages that get a catalog: every campaign language but the source (or those asked for)."""
+    langs = [lang for lang in campaign.languages if lang != campaign.source_language]
+    for lang in wanted:
+        if lang == campaign.source_language:
+            raise UsageError(Problem(None, None, f"'{lang}' is the source language: it has no catalog",
+                                     f"choose from: {', '.join(langs)}"))
+        if lang not in langs:
+            raise UsageError(Problem(None, None, f"unknown language '{lang}'",
+                                     f"choose from: {', '.join(langs)} (or add it to 'languages' "
+                                     f"in {CAMPAIGN_FILE})"))
+    return [lang for lang in langs if not wanted or lang in wanted]
+
+
+def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
+    """The t()/_() strings of an output's templates: (file, line, text), via Jinja's Babel extractor."""
+    from babel.messages.extract import extract
+    from jinja2.ext import babel_extract
+
+    from ..source.templates import template_environment, template_files
+
+    env = template_environment(root)
+    found = []
+    for filename in sorted(template_files(env, f"{template}/{template}.html.j2")):
+        if not filename.endswith(".j2"):
+            continue  # included CSS holds no strings
+        data = Path(filename).read_bytes()
+        key = ("strings", filename, data)
+        if key not in _MEMO:
+            _remember(key, [(relpath(filename, root), line, text) for line, text, _comments, _ctx in extract(
+                babel_extract, io.BytesIO(data), keywords=TEMPLATE_KEYWORDS,
+                options={"trim_blocks": "true", "lstrip_blocks": "true"}) if isinstance(text, str) and text])
+        found.extend(_MEMO[key])
+    return found
+
+
+# A template's strings, per process, keyed by the template's bytes: the report's translation status
+# asks for every language, watch mode after every save — each edit changes the key, nothing goes stale.
+_MEMO: dict = {}
+
+
+def _remember(key, value):
+    if len(_MEMO) > 512:  # a long watch session keeps one entry per saved version
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
+
+
+def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> Catalog:
+    """The messages a language needs: segments of every output built in it (or of the *only* one),
+    its templates, campaign fields."""
+    root = campaign.root
+    template = Catalog(locale=lang, project=campaign.title, fuzzy=False)
+    for seg in campaign_segments(campaign):
+        template.add(seg.text, locations=[(CAMPAIGN_FILE, seg.line)], auto_comments=[seg.context])
+    for name, out in campaign.outputs.items():
+        if lang not in out.languages or (only and name != only):
+            continue
+        document = load_document(root / "content" / out.document, root)
+        lines = segment_lines(document)
+        for seg, kind in zip(document.segments(), segment_kinds(document)):
+            _add(template, seg.text, (document.name, lines.get((seg.line, seg.text), seg.line)), kind)
+        for file, line, text in template_strings(root, out.template):
+            _add(template, text, (file, line), "template")
+    return template
+
+
+KIND_NAMES = {"heading": "heading", "paragraph": "paragraph", "list": "list item", "quote": "quotation",
+              "footnote": "footnote", "table": "table cell"}
+
+
+def segment_kinds(document) -> list[str]:
+    """What each segment of document.segments() is, for the translator (PO extracted comment)."""
+    kinds = [f"front matter: {k}" for k, v in document.meta.items() if translatable_meta(k, v)]
+    for block in document.blocks:
+        kinds.extend(KIND_NAMES.get(block.kind, block.kind) for t in block.items if t.strip())
+    return kinds
+
+
+def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str) -> None:
+    existing = catalog.get(text)
+    if existing is None:
+        catalog.add(text, locations=[location], auto_comments=[comment])
+    elif location not in existing.locations:
+        existing.locations.append(location)
+
+
+def new_catalog(campaign: Campaign, lang: str) -> Catalog:
+    """An empty catalog for *lang* with a header that says what it is and how it is maintained."""
+    from babel import Locale
+
+    name = Locale.parse(lang).english_name
+    header = (f"# {name} translation of “{campaign.title}”.\n"
+              "# Maintained with `presskit i18n update`: edit msgstr entries only.\n"
+              "# A fuzzy entry has a changed source (#| msgid shows the old one);\n"
+              "# it is not used until its fuzzy flag is removed.\n#")
+    return Catalog(locale=lang, header_comment=header, project=campaign.title,
+                   version=str(campaign.date or ""),
+                   copyright_holder=campaign.organisation, msgid_bugs_address="",
+                   last_translator="", language_team=name, fuzzy=False)
+
+
+# Babel writes `#| msgid` through its comment wrapper, which breaks a long previous msgid inside its
+# quoted strings, and reads `#|` lines back as plain comments. These two helpers keep Babel's own
+# normalize()/denormalize() for the strings and only put the lines where gettext expects them.
+WIDTH = 76
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The catalog as PO (Babel's writer), with each previous msgid as proper `#|` lines."""
+    from babel.messages.pofile import normalize
+    from babel.util import TextWrapper
+
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=WIDTH, include_previous=True)
+    text = buffer.getvalue().decode("utf-8")
+    wrapper = TextWrapper(width=WIDTH, break_long_words=False)
+    for message in catalog:
+        if message.id and message.previous_id:
+            quoted = normalize(message.previous_id[0], width=WIDTH)
+            broken = "".join(f"#| {line.strip()}\n" for line in wrapper.wrap(f"msgid {quoted}"))
+            lines = quoted.split("\n")
+            proper = f"#| msgid {lines[0]}\n" + "".join(f"#| {line}\n" for line in lines[1:])
+            text = text.replace(broken, proper, 1)
+    return text.encode("utf-8")
+
+
+def read_previous_ids(catalog: Catalog) -> dict[str, list[str]]:
+    """msgid → previous msgid of fuzzy entries (from the `#|` lines Babel reads as comments)."""
+    from babel.messages.pofile import denormalize
+
+    found = {}
+    for message in catalog:
+        marked = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if not marked:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        joined = "\n".join(marked)
+        if joined.startswith("msgid "):
+            try:
+                message.previous_id = [denormalize(joined[len("msgid "):])]
+            except Exception:  # an unreadable note from a translator's tool is dropped, not fatal
+                continue
+            found[message.id] = message.previous_id
+    return found
+
+
+@dataclass
+class UpdateResult:
+    """What `i18n update` changed in one catalog."""
+
+    lang: str
+    path: str
+    messages: int
+    new: int
+    fuzzy: int
+    obsolete: int
+    written: bool
+
+
+def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
+    """Merge the current source segments into content/translations/<lang>.po, keeping translations.
+
+    Babel's Catalog.update does the merge: a changed segment is matched to its old entry by
+    similarity and becomes fuzzy with the old source as `#| msgid`; a removed one becomes obsolete.
+    """
+    root = campaign.root
+    path = catalog_path(root, lang)
+    template = extract_template(campaign, lang)
+    if path.is_file():
+        catalog = read_catalog(path, root, lang)
+        previous = read_previous_ids(catalog)
+        before = {m.id for m in catalog if m.id}
+        was_obsolete = set(catalog.obsolete)
+        template.creation_date = catalog.creation_date  # unchanged source → byte-identical file
+        for key in [k for k in catalog.obsolete if k in template]:
+            catalog[key] = catalog.obsolete.pop(key)  # a segment that returns gets its translation back
+        catalog.update(template, update_creation_date=True)
+        for message in catalog:  # still fuzzy from an earlier update: keep the source it was made from
+            if message.id and message.fuzzy and not message.previous_id and message.id in previous:
+                message.previous_id = previous[message.id]
+    else:
+        catalog = new_catalog(campaign, lang)
+        before, was_obsolete = set(), set()
+        catalog.update(template)
+    fuzzy_new = sum(1 for m in catalog if m.id and m.fuzzy and m.previous_id and m.id not in before)
+    new = sum(1 for m in catalog if m.id and m.id not in before) - fuzzy_new
+    data = catalog_bytes(catalog)
+    old = path.read_bytes() if path.is_file() else None
+    if data != old:
+        atomic_write(path, data)
+    return UpdateResult(lang, relpath(path, root), sum(1 for m in catalog if m.id), new, fuzzy_new,
+                        len(set(catalog.obsolete) - was_obsolete), data != old)
+
+
+@dataclass
+class StatusRow:
+    """Completeness of one language for one source file."""
+
+    lang: str
+    document: str
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+
+    @property
+    def total(self) -> int:
+        """All segments of the document."""
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def complete(self) -> bool:
+        """True when every segment has a current translation."""
+        return self.fuzzy == 0 and self.untranslated == 0
+
+
+def status(campaign: Campaign, langs: list[str], templates: dict | None = None) -> list[StatusRow]:
+    """Translated / fuzzy / untranslated counts per language and source file, against today's source.
+
+    A segment the catalog does not have yet (source edited, `i18n update` not run) counts as
+    untranslated, so the numbers say what a release build would refuse. *templates* may give a
+    language's messages as extract_template() found them (anything with .id and .locations), to
+    count them without extracting again (the build report keeps them while the source is unchanged).
+    """
+    rows = []
+    for lang in langs:
+        template = templates[lang] if templates and lang in templates else extract_template(campaign, lang)
+        path = catalog_path(campaign.root, lang)
+        catalog = read_catalog(path, campaign.root, lang) if path.is_file() else Catalog(locale=lang)
+        per_file: dict[str, StatusRow] = {}
+        for message in template:
+            if not message.id:
+                continue
+            entry = catalog.get(message.id)
+            state = ("untranslated" if entry is None or not entry.string
+                     else "fuzzy" if entry.fuzzy else "translated")
+            for file in dict.fromkeys(f for f, _ in message.locations):
+                row = per_file.setdefault(file, StatusRow(lang, file))
+                setattr(row, state, getattr(row, state) + 1)
+        rows.extend(per_file.values())
+    return rows
+
+
+def status_table(rows: list[StatusRow]):
+    """A rich Table of status rows."""
+    from rich.table import Table
+
+    table = Table(title="Translations", title_justify="left")
+    for name, justify in (("language", "left"), ("document", "left"), ("translated", "right"),
+                          ("fuzzy", "right"), ("untranslated", "right"), ("", "left")):
+        table.add_column(name, justify=justify)
+    for row in rows:
+        table.add_row(row.lang, row.document, str(row.translated), str(row.fuzzy),
+                      str(row.untranslated), "complete" if row.complete else "[bold red]incomplete")
+    return table

@@ -1,0 +1,73 @@
+"""Hyphenation patterns kept parsed on disk: pyphen parses a language's dictionary in every new
+process (Latvian 0.11 s, British English 0.15 s, German 1.2 s); reading them back takes ~0.015 s.
+
+They are the dictionaries pyphen ships, the same for every project: they are kept per user (like
+Jinja's compiled templates and fontconfig's font cache), so a clean build starts with them too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..files import atomic_write
+from ..patches import hyphenation_dictionary
+
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/presskit/hyphenation (~/.cache/presskit/hyphenation by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "presskit" / "hyphenation"
+
+
+def preload(lang: str, folder: Path | None = None) -> None:
+    """Put *lang*'s parsed patterns into pyphen's own cache (where WeasyPrint's Pyphen finds them),
+    read from *folder* (default: cache_dir()) when saved there before, else parsed and saved."""
+    import pyphen
+
+    name = pyphen.language_fallback(lang.replace("-", "_"))
+    if not name:
+        return  # no dictionary for the language (Arabic, Chinese): nothing to hyphenate with
+    path = pyphen.LANGUAGES[name]
+    if path in pyphen.hdcache:
+        return
+    cache = (folder or cache_dir()) / f"{path.name}-{path.stat().st_size}-{pyphen.__version__}.json"
+    patterns = _read(cache)
+    if patterns is None:
+        pyphen.hdcache[path] = parsed = pyphen.HyphDict(path)
+        _write(cache, parsed.patterns)
+        return
+    pyphen.hdcache[path] = hyphenation_dictionary(patterns, lambda: pyphen.HyphDict(path))
+
+
+def _read(cache: Path) -> dict | None:
+    """The patterns saved in *cache*, or None when it is missing or unreadable."""
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        values: dict[str, tuple[int, ...]] = {}
+        patterns = {}
+        for key, start, digits in data["patterns"]:
+            if digits not in values:
+                values[digits] = tuple(map(int, digits))
+            patterns[key] = (start, values[digits])
+        return patterns if data["format"] == FORMAT and patterns else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(cache: Path, patterns: dict) -> None:
+    """Save plain patterns (one digit per value); dictionaries with non-standard hyphenation
+    (values carrying replacement data) are not saved and stay parsed per process."""
+    rows = []
+    for key, (start, values) in patterns.items():
+        if any(type(v) is not int or not 0 <= v <= 9 for v in values):
+            return
+        rows.append([key, start, "".join(map(str, values))])
+    try:
+        atomic_write(cache, json.dumps({"format": FORMAT, "patterns": rows}, ensure_ascii=False,
+                                       separators=(",", ":")).encode())
+    except OSError:
+        pass  # a read-only home folder costs the parse next time, nothing else

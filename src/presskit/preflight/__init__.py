@@ -1,0 +1,1 @@
+"""Preflight: read built PDFs and report what a print shop would send back."""

@@ -1,0 +1,1 @@
+"""Source: the project as read from disk — configuration, content, recipients, templates — with file:line errors."""

@@ -1,0 +1,265 @@
+"""Load and validate content/campaign.yaml into typed settings; every error names file, line and key."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError, Problem, relpath
+from .yaml import load_yaml
+
+CONFIG_FILE = Path("content") / "campaign.yaml"
+# The file formats an output may name; build/formats.py implements each (a test holds them equal).
+FORMATS = ("pdf", "docx")
+EDITIONS = ("print", "screen")
+
+
+def doc(text: str, **kwargs):
+    """A dataclass field carrying its documentation (the README's configuration table)."""
+    return field(metadata={"doc": text}, **kwargs)
+
+
+@dataclass
+class PrintSettings:
+    """How print editions are produced."""
+
+    bleed_mm: float = doc("Bleed on every side of print editions, in millimetres.", default=3.0)
+    crop_marks: bool = doc("Draw crop marks in the bleed area of print editions.", default=True)
+    icc_profile: str = doc(
+        "CMYK ICC profile used as the PDF/X output intent.",
+        default="/usr/share/color/icc/ghostscript/default_cmyk.icc",
+    )
+    output_condition: str = doc(
+        "Printing condition the profile stands for (written into the output intent).",
+        default="Generic CMYK (Ghostscript default_cmyk.icc)",
+    )
+    fonts: list[str] = doc(
+        "Font families the outputs may use; preflight fails on any other font.",
+        default_factory=lambda: ["Noto Serif", "Noto Sans"],
+    )
+
+
+@dataclass
+class OutputSettings:
+    """One output: a document rendered through a template into a format, per language."""
+
+    document: str = doc("Markdown file under content/ that this output renders.")
+    template: str = doc("Template folder under templates/ that lays the document out.")
+    format: str = doc("File format: pdf or docx.", default="pdf")
+    languages: list[str] = doc("Languages built for this output (default: the source language).",
+                               default_factory=list)
+    stem: str = doc("File name stem (default: the output's name).", default="")
+    editions: list[str] = doc("PDF editions to build: print (bleed, marks, CMYK) and/or screen.",
+                              default_factory=lambda: ["print"])
+    recipients: str = doc("YAML file under content/ listing addressees: one extra copy per recipient "
+                          "(build/<output>/recipients/<stem>-<lang>-<slug>.<ext>).", default="")
+    booklet: bool = doc("The print edition is a saddle-stitched booklet: its page count is filled up "
+                        "to a multiple of 4 and preflight checks it.", default=False)
+    name: str = field(default="", metadata={"internal": True})
+
+
+@dataclass
+class Campaign:
+    """The whole campaign: identity, languages and outputs."""
+
+    title: str = doc("Campaign title, used on covers and in document properties.")
+    organisation: str = doc("Publishing organisation, printed on every output.")
+    source_language: str = doc("Language the content is written in.", default="lv")
+    subtitle: str = doc("Optional subtitle.", default="")
+    languages: list[str] = doc("Languages the campaign is translated into (source included).",
+                               default_factory=list)
+    date: dt.date | None = doc("Publication date of the content (ISO 8601).", default=None)
+    source_url: str = doc("Web page the content comes from; printed and encoded in QR codes.",
+                          default="")
+    outputs: dict[str, OutputSettings] = doc("The outputs to build, by name.", default_factory=dict)
+    print: PrintSettings = doc("Print production settings.", default_factory=PrintSettings)
+    root: Path = field(default=Path("."), metadata={"internal": True})
+    warnings: list[Problem] = field(default_factory=list, metadata={"internal": True})
+    lines: dict[tuple, int] = field(default_factory=dict, metadata={"internal": True}, repr=False)
+
+    def line_of(self, *key) -> int | None:
+        """Line in campaign.yaml where *key* (a path of keys) is set, if known."""
+        return self.lines.get(tuple(key))
+
+
+class _Validator:
+    """Turns plain YAML data into the dataclasses, collecting every problem in one pass."""
+
+    def __init__(self, file: str, lines: dict):
+        self.file, self.lines = file, lines
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def problem(self, path, message, fix=None) -> Problem:
+        line = self.lines.get(tuple(path))
+        key = ".".join(str(p) for p in path)
+        return Problem(self.file, line, f"{key}: {message}" if key else message, fix)
+
+    def build(self, cls, data, path: tuple):
+        if not isinstance(data, dict):
+            self.errors.append(self.problem(path, f"expected a mapping, got {_kind(data)}"))
+            return None
+        hints = typing.get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+        for key in data:
+            if key not in fields:
+                close = [k for k in fields if k.startswith(str(key)[:3])]
+                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(fields)}"
+                self.warnings.append(self.problem(path + (key,), "unknown key", hint))
+        values, complete = {}, True
+        for name, f in fields.items():
+            if name in data:
+                values[name] = self.coerce(hints[name], data[name], path + (name,))
+                complete &= values[name] is not _INVALID
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                complete = False
+                self.errors.append(self.problem(path, f"required key '{name}' is missing",
+                                                f"add '{name}: …' ({f.metadata['doc']})"))
+        return cls(**values) if complete else None
+
+    def coerce(self, hint, value, path):
+        origin = typing.get_origin(hint)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            return None if value is None else self.coerce(args[0], value, path)
+        if dataclasses.is_dataclass(hint):
+            return self.build(hint, value, path) or _INVALID
+        if origin is list:
+            if not isinstance(value, list):
+                self.errors.append(self.problem(path, f"expected a list, got {_kind(value)}",
+                                                "write it as [a, b] or one '- item' per line"))
+                return _INVALID
+            (item,) = typing.get_args(hint)
+            items = [self.coerce(item, v, path + (i,)) for i, v in enumerate(value)]
+            return _INVALID if _INVALID in items else items
+        if origin is dict:
+            if not isinstance(value, dict):
+                self.errors.append(self.problem(path, f"expected a mapping, got {_kind(value)}"))
+                return _INVALID
+            _, item = typing.get_args(hint)
+            items = {k: self.coerce(item, v, path + (k,)) for k, v in value.items()}
+            return _INVALID if _INVALID in items.values() else items
+        return self.scalar(hint, value, path)
+
+    def scalar(self, hint, value, path):
+        if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if hint is dt.date and isinstance(value, dt.date):
+            return value
+        if hint is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, hint):
+            return value
+        want = {str: "text", float: "a number", bool: "true or false", dt.date: "a date (YYYY-MM-DD)",
+                int: "a whole number"}.get(hint, hint.__name__)
+        self.errors.append(self.problem(path, f"expected {want}, got {_kind(value)}"))
+        return _INVALID
+
+
+_INVALID = object()
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: f"text '{value}'", bool: f"'{value}'"}.get(
+        type(value), f"'{value}'")
+
+
+def load_config(root: Path, strict: bool = False) -> Campaign:
+    """Read and validate the campaign config of the project at *root*."""
+    root = Path(root).resolve()
+    path = root / CONFIG_FILE
+    data, lines = load_yaml(path, root)
+    if data is None:
+        data = {}
+    checker = _Validator(relpath(path, root), lines)
+    campaign = checker.build(Campaign, data, ())
+    if campaign is not None:
+        _check_semantics(campaign, checker, root)
+    if strict:
+        checker.errors.extend(checker.warnings)
+        checker.warnings = []
+    if checker.errors or campaign is None:
+        raise ConfigError(checker.errors or [checker.problem((), "invalid configuration")])
+    campaign.root, campaign.lines, campaign.warnings = root, lines, checker.warnings
+    return campaign
+
+
+def known_language(lang: str) -> bool:
+    """Whether Babel has locale data for *lang*.
+
+    Looks for Babel's data file first without importing Babel (~10 ms, a no-op build's budget);
+    only names without a file of their own (other spellings) ask Babel itself.
+    """
+    import os
+
+    plain = bool(lang) and os.path.basename(lang) == lang
+    for folder in _babel_folders() if plain else ():
+        if os.path.isfile(os.path.join(folder, "locale-data", f"{lang}.dat")):
+            return True
+    from babel import localedata
+
+    return localedata.exists(lang)
+
+
+@lru_cache(maxsize=1)
+def _babel_folders() -> tuple[str, ...]:
+    """Where the babel package lives (searched once per process, not once per language)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    return tuple(spec.submodule_search_locations or ()) if spec else ()
+
+
+def _check_semantics(c: Campaign, v: _Validator, root: Path) -> None:
+    """Cross-field rules: known languages, outputs referring to existing files and templates."""
+    if not c.languages:
+        c.languages = [c.source_language]
+    for i, lang in enumerate([c.source_language, *c.languages]):
+        path = ("source_language",) if i == 0 else ("languages", i - 1)
+        if not known_language(lang):
+            v.errors.append(v.problem(path, f"unknown language code '{lang}'",
+                                      "use an ISO 639-1 code such as lv, en, fr, es, ru, ar, zh"))
+    if c.source_language not in c.languages:
+        c.languages.insert(0, c.source_language)
+    for name, out in c.outputs.items():
+        if not isinstance(out, OutputSettings):
+            continue
+        out.name, out.stem = name, out.stem or name
+        _check_output(c, out, v, root)
+
+
+def _check_output(c: Campaign, out: OutputSettings, v: _Validator, root: Path) -> None:
+    path = ("outputs", out.name)
+    if out.format not in FORMATS:
+        v.errors.append(v.problem(path + ("format",), f"unknown format '{out.format}'",
+                                  f"use one of: {', '.join(FORMATS)}"))
+    for i, ed in enumerate(out.editions):
+        if ed not in EDITIONS:
+            v.errors.append(v.problem(path + ("editions", i), f"unknown edition '{ed}'",
+                                      f"use one of: {', '.join(EDITIONS)}"))
+    out.languages = out.languages or [c.source_language]
+    for i, lang in enumerate(out.languages):
+        if lang not in c.languages:
+            v.errors.append(v.problem(path + ("languages", i),
+                                      f"language '{lang}' is not in the campaign's languages",
+                                      "add it to 'languages' or remove it here"))
+    if not (root / "content" / out.document).is_file():
+        v.errors.append(v.problem(path + ("document",), f"content/{out.document} does not exist",
+                                  "create the file or correct the name"))
+    if out.recipients and not (root / "content" / out.recipients).is_file():
+        v.errors.append(v.problem(path + ("recipients",), f"content/{out.recipients} does not exist",
+                                  "create the file or correct the name"))
+    if not (root / "templates" / out.template).is_dir():
+        v.errors.append(v.problem(path + ("template",), f"templates/{out.template}/ does not exist",
+                                  "create the template folder or correct the name"))
+    for part in (out.stem, out.document, out.template):
+        if "/" in part.replace("\\", "/") and ".." in part or part.startswith(("/", "\\")):
+            v.errors.append(v.problem(path, f"'{part}' would leave the project folder",
+                                      "use a plain name inside content/ or templates/"))

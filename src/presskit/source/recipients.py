@@ -1,0 +1,108 @@
+"""Recipients of per-addressee copies (content/recipients.yaml): load, validate, fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError, ContentError, Problem, relpath
+from .yaml import load_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KNOWN_KEYS = {"slug", "name", "note"}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee: a file-name slug, the official name, and the line it is defined on."""
+
+    slug: str
+    name: str
+    line: int
+    data: str  # the entry as canonical JSON: what a copy depends on
+
+    def context(self) -> dict:
+        """What templates see as `recipient`."""
+        return json.loads(self.data)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of this entry alone: editing one recipient changes only its own fingerprint."""
+        return hashlib.sha256(self.data.encode()).hexdigest()
+
+
+def load_recipients(root: Path, name: str) -> list[Recipient]:
+    """The recipients listed in content/<name>; every problem is reported with file and line."""
+    # Called for every unit the build plans (19 times in the default project): one stat each, and
+    # the file parsed again only when its modification time or size changed.
+    root = Path(root)
+    try:
+        st = os.stat(os.path.join(root, "content", name))
+    except OSError:
+        st = None
+    known = st is not None and stat.S_ISREG(st.st_mode)
+    return _load(root, name, st.st_mtime_ns if known else 0, st.st_size if known else 0)
+
+
+@lru_cache(maxsize=8)
+def _load(root: Path, name: str, _mtime: int, _size: int) -> list[Recipient]:
+    path = root / "content" / name
+    file = relpath(path, root)
+    try:
+        data, lines = load_yaml(path, root)
+    except ConfigError as exc:  # a content file: report it as content, with the same file:line
+        raise ContentError(exc.problems) from None
+    problems: list[Problem] = []
+    items = data.get("recipients") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ContentError(Problem(file, lines.get(("recipients",), 1), "no 'recipients:' list",
+                                   "write 'recipients:' followed by '- slug: …' / '  name: …' entries"))
+    if not (isinstance(data, dict) and isinstance(data.get("source"), str) and data["source"].strip()):
+        problems.append(Problem(file, 1, "no 'source:' for the list of recipients",
+                                "cite where the official names come from, e.g. 'source: https://…'"))
+    out: list[Recipient] = []
+    first_line: dict[str, int] = {}
+    for i, item in enumerate(items):
+        line = lines.get(("recipients", i), 1)
+        if not isinstance(item, dict):
+            problems.append(Problem(file, line, f"recipient {i + 1} is not a mapping",
+                                    "write '- slug: short-name' and '  name: Official name'"))
+            continue
+        for key in item:
+            if key not in KNOWN_KEYS:
+                problems.append(Problem(file, lines.get(("recipients", i, key), line),
+                                        f"unknown key '{key}'", f"use: {', '.join(sorted(KNOWN_KEYS))}"))
+        slug, name = item.get("slug"), item.get("name")
+        slug_line = lines.get(("recipients", i, "slug"), line)
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(file, lines.get(("recipients", i, "name"), line),
+                                    "recipient has no 'name'", "add the institution's official name"))
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            problems.append(Problem(file, slug_line, f"bad slug {slug!r}",
+                                    "use lowercase ASCII letters and digits joined by '-', e.g. 'arlietu-ministrija'"))
+        elif slug in first_line:
+            problems.append(Problem(file, slug_line, f"duplicate slug '{slug}' (first used on line "
+                                    f"{first_line[slug]})", "give every recipient its own slug"))
+        else:
+            first_line[slug] = slug_line
+        if not problems:
+            out.append(Recipient(slug, name.strip(), line,
+                                 json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)))
+    if problems:
+        raise ContentError(problems)
+    return out
+
+
+def find_recipient(root: Path, name: str, slug: str) -> Recipient:
+    """The recipient with *slug* (the build planned it, so it exists unless the file changed since)."""
+    for recipient in load_recipients(root, name):
+        if recipient.slug == slug:
+            return recipient
+    raise ContentError(Problem(f"content/{name}", None, f"recipient '{slug}' is no longer listed",
+                               "build again"))

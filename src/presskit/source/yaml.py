@@ -1,0 +1,197 @@
+"""The one YAML loader: campaign.yaml, recipients and front matter, with the line of every key.
+
+Every YAML text presskit reads goes through parse_yaml(): duplicate keys are an error naming both
+lines (PyYAML would silently keep the last one: an edit that does nothing), aliases are capped,
+merge keys are refused, and a value that parses but cannot be built (2021-13-02) names its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigError, PresskitError, Problem, relpath
+from ..files import text_digest
+from ..store import JsonStore
+
+if TYPE_CHECKING:
+    import yaml as pyyaml
+
+# More values than any campaign has: only YAML aliases expanding exponentially get here.
+MAX_YAML_VALUES = 100_000
+CONTROL_FIX = "delete the invisible character (it often comes with pasted text)"
+VALUE_FIX = "write dates as YYYY-MM-DD, or quote the value to keep it as text"
+# What each YAML file parsed to, by the digest of its text (build/.presskit/yaml.json): a build
+# whose YAML did not change never imports PyYAML (a tenth of a no-op build).
+YAML_CACHE = Path("build") / ".presskit" / "yaml.json"
+YAML_CACHE_FORMAT = 2
+
+Lines = dict[tuple, int]
+
+
+def load_yaml(path: Path, root: Path) -> tuple[Any, Lines]:
+    """Parse a YAML file into Python data plus a map of key path → line number."""
+    name = relpath(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(Problem(name, None, "file not found",
+                                  "create it (presskit new DIR scaffolds a project)")) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(Problem(name, line, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})",
+                                  "save the file as UTF-8")) from None
+    cache = JsonStore(Path(root), YAML_CACHE.name, _cache_version())
+    digest = text_digest(text)
+    if (known := cache.get(name, digest)) is not None:
+        try:
+            return _decode(known["data"]), {tuple(path): line for path, line in known["lines"]}
+        except (KeyError, TypeError, ValueError):  # a damaged cache is only a slower build
+            pass
+    data, lines = parse_yaml(text, name)
+    try:
+        encoded = _encode(data)
+        if any(type(p) not in (str, int) for path in lines for p in path):
+            raise _Uncacheable
+    except (_Uncacheable, RecursionError):
+        return data, lines
+    cache.put(name, digest, {"data": encoded, "lines": [[list(path), line] for path, line in lines.items()]})
+    cache.save()
+    return data, lines
+
+
+def parse_yaml(text: str, name: str, offset: int = 0, label: str = "YAML",
+               fix: str = "fix the syntax (indentation, colons, quotes)",
+               error: type[PresskitError] = ConfigError) -> tuple[Any, Lines]:
+    """Parse YAML *text* of file *name* (starting *offset* lines into it) into data and key lines.
+
+    Problems raise *error* naming the file and line; *label* and *fix* word syntax errors for the
+    kind of text (a YAML file, or the front matter of a document).
+    """
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise error(Problem(name, yaml_error_line(exc, offset), f"invalid {label}: {exc.problem or exc.context}",
+                            fix)) from None
+    except yaml.reader.ReaderError as exc:
+        raise error(reader_problem(exc, text, name, offset)) from None
+    if node is None:
+        return None, {}
+    lines: Lines = {}
+    try:
+        data = _Builder(lines).value(node, ())
+    except _BadValue as exc:
+        line, message, fixed = exc.args
+        raise error(Problem(name, line + offset, message, fixed)) from None
+    return data, lines
+
+
+def reader_problem(exc: pyyaml.reader.ReaderError, text: str, name: str, offset: int = 0) -> Problem:
+    """A control character YAML refuses (PyYAML's reader reports only a character position)."""
+    line = text[: exc.position].count("\n") + 1 + offset
+    return Problem(name, line, f"invalid YAML: control character U+{exc.character:04X} is not allowed",
+                   CONTROL_FIX)
+
+
+def yaml_error_line(exc: pyyaml.MarkedYAMLError, offset: int = 0) -> int | None:
+    """1-based line of a YAML error: where the unclosed construct began if the file just ended."""
+    mark = exc.problem_mark
+    at_end = "<stream end>" in (exc.problem or "") or "end of stream" in (exc.problem or "")
+    if exc.context_mark and (mark is None or at_end):
+        mark = exc.context_mark
+    if mark is None:
+        return None
+    if at_end and mark.buffer:  # point at the last written line, not past the end of the file
+        return min(mark.line, mark.buffer.rstrip("\0 \t\n").count("\n")) + 1 + offset
+    return mark.line + 1 + offset
+
+
+class _BadValue(Exception):
+    """A YAML value that parsed but cannot be used: (line without offset, message, fix)."""
+
+
+class _Builder:
+    """Turns a composed YAML node tree into Python data, noting the line of every key path."""
+
+    def __init__(self, lines: Lines):
+        import yaml
+
+        self.lines = lines
+        self.loader = yaml.SafeLoader("")  # builds scalars (dates, numbers, booleans)
+        self.yaml = yaml
+
+    def value(self, node, path: tuple) -> Any:
+        line = node.start_mark.line + 1
+        self.lines[path] = line
+        if len(self.lines) > MAX_YAML_VALUES:
+            raise _BadValue(line, f"more than {MAX_YAML_VALUES} values (YAML aliases expanding)",
+                            "write the values out instead of nesting aliases (*name)")
+        if isinstance(node, self.yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, self.yaml.SequenceNode):
+            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, TypeError, OverflowError) as exc:  # 2021-13-02 parses as a date, then fails
+            raise _BadValue(line, f"{_dotted(path)}: '{node.value}' is not a valid value ({exc})",
+                            VALUE_FIX) from None
+
+    def mapping(self, node, path: tuple) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _BadValue(line, f"{_dotted(path + ('<<',))}: merge keys (<<) are not supported",
+                                "write the keys out in this mapping")
+            if key in out:
+                raise _BadValue(line, f"{_dotted(path + (key,))}: duplicate key (first set on line "
+                                      f"{self.lines[path + (key,)]})", "keep one of the two lines")
+            self.lines[path + (key,)] = line
+            out[key] = self.value(value_node, path + (key,))
+        return out
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(map(str, path))
+
+
+# ---- the cache's encoding: JSON that gives back exactly what YAML built ---------------------------
+
+class _Uncacheable(Exception):
+    """A YAML value JSON cannot round-trip exactly (bytes, timestamps with time, sets)."""
+
+
+def _cache_version() -> str:
+    from .. import __version__
+
+    return f"{YAML_CACHE_FORMAT}:{__version__}"
+
+
+def _encode(value: Any) -> Any:
+    """JSON for parsed YAML data: every JSON object is a tag ({"d": mapping} or {"t": date})."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind is dict:
+        if any(type(k) is not str for k in value):
+            raise _Uncacheable
+        return {"d": {k: _encode(v) for k, v in value.items()}}
+    if kind is dt.date:
+        return {"t": value.isoformat()}
+    raise _Uncacheable
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "d" in value:
+            return {k: _decode(v) for k, v in value["d"].items()}
+        return dt.date.fromisoformat(value["t"])
+    return value
