@@ -18,6 +18,8 @@ check: setup
 
 test:
 	@scripts/bootstrap --test
+	@.venv/bin/ruff check .
+	@.venv/bin/mypy
 	@$(PYTHON) -m pytest -q
 
 watch: setup

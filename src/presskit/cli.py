@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import EXIT_ERROR, EXIT_USAGE, PresskitError
+from .errors import EXIT_ERROR, EXIT_USAGE, PresskitError, Problem
+
+if TYPE_CHECKING:
+    from .build.run import Report
+    from .build.units import Decision, Result
+    from .source.config import Campaign
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="Project folder (the one holding content/).")
@@ -27,7 +33,7 @@ class Context:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.version_option(package_name="presskit")
 @click.pass_context
-def cli(ctx, debug: bool, quiet: bool):
+def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """presskit — one source, print-ready PDFs, DOCX briefings and translated handouts."""
     ctx.obj = Context(debug, quiet)
 
@@ -38,7 +44,7 @@ def echo(ctx_obj: Context, message: str = "", err: bool = False) -> None:
         click.echo(message, err=err)
 
 
-def load(root: Path, strict: bool, obj: Context):
+def load(root: Path, strict: bool, obj: Context) -> Campaign:
     """Load the configuration and print its warnings."""
     from .source.config import load_config
 
@@ -57,7 +63,8 @@ def load(root: Path, strict: bool, obj: Context):
 @root_option
 @strict_option
 @click.pass_obj
-def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
+def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None, explain: bool, as_json: bool,
+          root: Path, strict: bool) -> None:
     """Build OUTPUTS (default: all); unchanged outputs are skipped."""
     from .build.run import build as run_build
     from .build.workers import prestart_workers, stop_workers
@@ -76,13 +83,13 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
     progress = BuildProgress(lambda line: echo(obj, line), bar=None if not obj.quiet else False)
     from .build.formats import format_of
 
-    def explain_plan(decisions):
+    def explain_plan(decisions: list[Decision]) -> None:
         progress.plan(decisions)
         for d in decisions if explain else ():
             verb = "rebuild" if d.rebuild else "skip"
             echo(obj, f"{verb} {d.unit.target}: {'; '.join(d.reasons)}")
 
-    def finished(result):
+    def finished(result: Result) -> None:
         progress(result)
         if result.error is None and format_of(result.unit).paged:
             from .report.write import thumbnails_ahead  # while the workers render the next files
@@ -115,11 +122,11 @@ def build(obj: Context, outputs, draft, jobs, explain, as_json, root, strict):
         echo(obj, f"presskit: nothing to do, all {skipped} outputs up to date")
 
 
-def json_summary(report, problems) -> str:
+def json_summary(report: Report | None, problems: list[Problem]) -> str:
     """The machine-readable summary of a build (`presskit build --json`)."""
     import json
 
-    outputs = []
+    outputs: list[dict[str, Any]] = []
     results = {r.unit.target: r for r in report.results} if report else {}
     for d in report.decisions if report else ():
         result = results.get(d.unit.target)
@@ -141,7 +148,7 @@ def json_summary(report, problems) -> str:
 @root_option
 @strict_option
 @click.pass_obj
-def check(obj: Context, root, strict):
+def check(obj: Context, root: Path, strict: bool) -> None:
     """Validate the configuration and content, and preflight the built files."""
     campaign = load(root, strict, obj)
     from .build.units import plan
@@ -171,7 +178,7 @@ def check(obj: Context, root, strict):
 
 
 @cli.group()
-def i18n():
+def i18n() -> None:
     """Translation catalogs (gettext PO files)."""
 
 
@@ -183,7 +190,7 @@ lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="LANG
 @lang_option
 @root_option
 @click.pass_obj
-def i18n_update(obj: Context, langs, root):
+def i18n_update(obj: Context, langs: tuple[str, ...], root: Path) -> None:
     """Extract segments into content/translations/<lang>.po, keeping existing translations."""
     from .i18n.update import target_languages, update_catalog
 
@@ -200,7 +207,7 @@ def i18n_update(obj: Context, langs, root):
 @root_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any translation is fuzzy or missing.")
 @click.pass_obj
-def i18n_status(obj: Context, langs, root, strict):
+def i18n_status(obj: Context, langs: tuple[str, ...], root: Path, strict: bool) -> None:
     """Show translated, fuzzy and untranslated segments per language and document."""
     from rich.console import Console
 
@@ -226,7 +233,7 @@ def i18n_status(obj: Context, langs, root, strict):
               help="Port of the live build report on localhost (0: any free port).")
 @click.option("--no-serve", is_flag=True, help="Do not serve the build report.")
 @click.pass_obj
-def watch(obj: Context, root, draft, jobs, port, no_serve):
+def watch(obj: Context, root: Path, draft: bool, jobs: int | None, port: int, no_serve: bool) -> None:
     """Rebuild whatever an edit to content, templates or translations touches; serve a live report."""
     from .watch import Watcher, report_url, serve
 
@@ -245,7 +252,7 @@ def watch(obj: Context, root, draft, jobs, port, no_serve):
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.pass_obj
-def new(obj: Context, directory: Path):
+def new(obj: Context, directory: Path) -> None:
     """Create a new, buildable project in DIRECTORY."""
     from .source.scaffold import scaffold
 

@@ -44,7 +44,7 @@ class PresskitError(Exception):
         self.detail = detail
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):  # keep the structured problems across process boundaries (workers)
+    def __reduce__(self) -> tuple[object, ...]:  # keep the structured problems across process boundaries (workers)
         return (type(self), (self.problems, self.detail))
 
 

@@ -2,8 +2,8 @@
 
 They only make things faster (or, for python-docx, deterministic); none changes what is rendered.
 Each patch names the library version it was written for and is applied only to that version: on
-any other, presskit takes the library's unpatched path (slower, same output), and tests/test_patches.py
-checks both paths. When upgrading a library, re-check the patch against its new source and move
+any other, presskit takes the library's unpatched path (slower, same output); tests/test_weasy.py
+checks both paths. When upgrading a library, re-check each patch against its new source and move
 the version here.
 """
 
@@ -154,7 +154,10 @@ def fast_fixed_arrays() -> bool:
 
 # ---- pyphen: a dictionary from patterns already parsed ------------------------------------------
 
-def hyphenation_dictionary(patterns: dict, parse: Callable[[], Any]) -> Any:
+Patterns = dict[str, tuple[int, tuple[int, ...]]]  # HyphDict.patterns: {letters: (start, values)}
+
+
+def hyphenation_dictionary(patterns: Patterns, parse: Callable[[], Any]) -> Any:
     """A pyphen HyphDict holding *patterns* (as HyphDict.__init__ would parse them) without parsing
     the dictionary file; on another pyphen version, *parse*() (the library's own parse)."""
     import pyphen
@@ -187,9 +190,11 @@ def docx_members(document: Any) -> list[tuple[str, bytes]] | None:
         def write(pack_uri: Any, blob: Any) -> None:
             entries.append((pack_uri.membername, blob.encode("utf-8") if isinstance(blob, str) else blob))
 
-    PackageWriter._write_content_types_stream(Collector, parts)
-    PackageWriter._write_pkg_rels(Collector, package.rels)
-    PackageWriter._write_parts(Collector, parts)
+    # Private methods, two of them unannotated; _write_parts hints its writer as a PhysPkgWriter but
+    # only calls write() on it.
+    PackageWriter._write_content_types_stream(Collector, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(Collector, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(Collector, parts)  # type: ignore[arg-type]
     return entries
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files import atomic_write, state_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class JsonStore:
@@ -52,7 +55,7 @@ class JsonStore:
         self.entries[key] = {"depends": _as_json(depends), "value": value}
         self.changed = True
 
-    def drop(self, keys) -> None:
+    def drop(self, keys: Iterable[str]) -> None:
         """Forget the entries of *keys* (e.g. files that are gone)."""
         for key in list(keys):
             if self.entries.pop(key, None) is not None:

@@ -9,12 +9,20 @@ from collections.abc import Callable
 from html import escape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .build.run import Report, build
 from .errors import PresskitError, Problem, UsageError
 from .files import BUILD_DIR, STATE_DIR
 from .report.write import bump_live_version, write_report
-from .source.config import load_config
+from .source.config import Campaign, load_config
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from watchfiles import Change
+
+    from .build.units import Decision, Result
 
 WATCHED = ("content", "templates")  # everything an output reads lives here (build/ is never watched)
 STEP_MS = 50  # a batch of changes is handed over 50 ms after the last one (editors write in bursts)
@@ -31,17 +39,17 @@ class Watcher:
     """
 
     def __init__(self, root: Path, draft: bool = False, jobs: int | None = None,
-                 say: Callable[[str], None] = print, on_report: Callable | None = None):
+                 say: Callable[[str], None] = print, on_report: Callable[[Report | None], None] | None = None):
         self.root = Path(root).resolve()
         # In this process by default: it is the warm one. Forked workers were measured slower per
         # file here (copy-on-write faults over a warm interpreter), and one edit touches few files.
         self.draft, self.jobs, self.say = draft, jobs or 1, say
         self.on_report = on_report  # called after every rebuild (tests and the benchmark listen here)
-        self.campaign = None
+        self.campaign: Campaign | None = None
         self.live = False
         self.warm = True  # render one file per template before watching (tests may skip it)
 
-    def rebuild(self, changes=()) -> Report | None:
+    def rebuild(self, changes: Iterable[tuple[Change, str]] = ()) -> Report | None:
         """Reload the configuration and rebuild what changed; errors are printed, never raised."""
         for line in describe(changes, self.root):
             self.say(line)
@@ -60,7 +68,7 @@ class Watcher:
         except PresskitError as exc:
             self._failed(exc.problems)
             return None
-        self._publish(report)
+        self._publish(campaign, report)
         built = sum(1 for r in report.results if r.error is None)
         failed = len(report.results) - built
         if changes and not report.results:
@@ -71,12 +79,12 @@ class Watcher:
             self.on_report(report)
         return report
 
-    def _plan(self, decisions) -> None:
+    def _plan(self, decisions: list[Decision]) -> None:
         for d in decisions:
             if d.rebuild:
                 self.say(f"  rebuild {d.unit.target}: {'; '.join(d.reasons)}")
 
-    def _result(self, result) -> None:
+    def _result(self, result: Result) -> None:
         if result.error is None:
             self.say(f"  built {result.unit.target} ({result.seconds:.2f} s)")
         for problem in result.error.problems if result.error else ():
@@ -87,14 +95,14 @@ class Watcher:
             self.say(f"error: {problem}")
         self.say("watch: fix the error and save again; waiting for changes")
         if self.campaign is not None:  # keep showing the last good outputs, with the error on top
-            self._publish(None, problems)
+            self._publish(self.campaign, None, problems)
         if self.on_report:
             self.on_report(None)
 
-    def _publish(self, report: Report | None, errors: list[Problem] = ()) -> None:
+    def _publish(self, campaign: Campaign, report: Report | None, errors: Sequence[Problem] = ()) -> None:
         version = time.time_ns() // 1_000_000 if self.live else 0  # unique across restarts
         try:
-            write_report(self.campaign, report, list(errors), live=version)
+            write_report(campaign, report, list(errors), live=version)
             if version:
                 bump_live_version(self.root, version)
         except Exception as exc:
@@ -112,15 +120,17 @@ class Watcher:
         from .pdf.weasy import import_weasyprint
 
         import_weasyprint()
+        campaign = self.campaign
+        assert campaign is not None  # run() warms up after a build that read the configuration
         scratch = f"{BUILD_DIR}/{STATE_DIR}/warm-up"
-        seen = set()
-        for unit in plan(self.campaign):
-            template = self.campaign.outputs[unit.output].template
+        seen: set[str] = set()
+        for unit in plan(campaign):
+            template = campaign.outputs[unit.output].template
             if format_of(unit).weasyprint and template not in seen:
                 seen.add(template)
                 # the engine's own render path, into a file of its own: state and outputs stay untouched
-                render_unit(self.campaign, replace(unit, target=f"{scratch}/{Path(unit.target).name}",
-                                                   variant=""), draft=True)
+                render_unit(campaign, replace(unit, target=f"{scratch}/{Path(unit.target).name}",
+                                              variant=""), draft=True)
         shutil.rmtree(self.root / scratch, ignore_errors=True)
         # Per language: the hyphenation dictionary and the locale data a first edit would load.
         from weasyprint import HTML
@@ -128,13 +138,13 @@ class Watcher:
         from .html.templates import format_date
         from .pdf.weasy import font_config
 
-        sample = escape(f"internationalisation {self.campaign.title}")
-        for lang in self.campaign.languages:
-            format_date(self.campaign.date, lang)
+        sample = escape(f"internationalisation {campaign.title}")
+        for lang in campaign.languages:
+            format_date(campaign.date, lang)
             HTML(string=f'<p lang="{escape(lang)}" style="hyphens: auto; width: 2em">{sample}</p>').render(
                 font_config=font_config())
 
-    def run(self, stop_event: threading.Event | None = None, ready: Callable | None = None) -> None:
+    def run(self, stop_event: threading.Event | None = None, ready: Callable[[], None] | None = None) -> None:
         """Build once, then rebuild after every batch of changes until *stop_event* is set."""
         from watchfiles import DefaultFilter, watch
 
@@ -169,12 +179,12 @@ def edited_since(root: Path, since: float) -> bool:
     return False
 
 
-def describe(changes, root: Path) -> list[str]:
+def describe(changes: Iterable[tuple[Change, str]], root: Path) -> list[str]:
     """One line per changed file: what happened to it."""
     from watchfiles import Change
 
     verbs = {Change.added: "added", Change.modified: "changed", Change.deleted: "deleted"}
-    kinds: dict[str, set] = {}
+    kinds: dict[str, set[Change]] = {}
     for change, path in changes:
         kinds.setdefault(path, set()).add(change)
     lines = []
@@ -194,10 +204,10 @@ def describe(changes, root: Path) -> list[str]:
 class QuietHandler(SimpleHTTPRequestHandler):
     """Serves build/ without logging every request and without letting the browser cache anything."""
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def end_headers(self):
+    def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
@@ -221,4 +231,4 @@ def serve(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
 def report_url(server: ThreadingHTTPServer) -> str:
     """The address of the served report."""
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/index.html"
+    return f"http://{host!s}:{port}/index.html"  # !s: typeshed allows a bytes host, AF_INET gives str

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, TranslationError
 from .formats import format_of
 
 if TYPE_CHECKING:
+    import jinja2
+
     from ..source.config import Campaign
     from .units import Unit
 
@@ -26,14 +28,14 @@ class Prepared:
 
     html: str
     inputs: set[str]  # project files read so far: templates (the document counts as a static input)
-    messages: dict | None  # the catalog entries it used (i18n.catalogs.Localizer.fingerprint)
-    meta: dict  # the document's front matter (DOCX properties)
+    messages: dict[str, Any] | None  # the catalog entries it used (i18n.catalogs.Localizer.fingerprint)
+    meta: dict[str, Any]  # the document's front matter (DOCX properties)
     document: str  # the content file, for messages
     sources: list[Path]  # files a refused resource may be asked for in: document, templates
 
 
 @lru_cache(maxsize=4)
-def environment(root: Path):
+def environment(root: Path) -> jinja2.Environment:
     """One Jinja environment per project and process (templates reload when their files change)."""
     from ..html.templates import make_environment
 
@@ -77,5 +79,5 @@ def finish(campaign: Campaign, unit: Unit, prepared: Prepared) -> list[str]:
     return sorted(set(prepared.inputs) | format_of(unit).write(campaign, unit, prepared))
 
 
-def _rel(path, root: Path) -> str:
+def _rel(path: Path | str, root: Path) -> str:
     return Path(path).resolve().relative_to(root).as_posix()

@@ -15,7 +15,10 @@ from .state import State, static_inputs
 from .units import Decision, Result, plan
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..source.config import Campaign
+    from .pool import WorkerPool
 
 
 def clean_stale_temporaries(build_dir: Path) -> int:
@@ -68,8 +71,9 @@ class Report:
 
 
 def build(campaign: Campaign, names: list[str] | None = None, draft: bool = False,
-          jobs: int | None = None, progress=None, on_plan=None, quick_first: bool = False,
-          pool=None) -> Report:
+          jobs: int | None = None, progress: Callable[[Result], None] | None = None,
+          on_plan: Callable[[list[Decision]], None] | None = None, quick_first: bool = False,
+          pool: WorkerPool | None = None) -> Report:
     """Build the selected outputs: plan, skip what is up to date, render the rest, record state.
 
     *quick_first* renders the units that took least time last time first (watch mode: the first
@@ -85,8 +89,9 @@ def build(campaign: Campaign, names: list[str] | None = None, draft: bool = Fals
         raise
 
 
-def _build(campaign: Campaign, names, draft: bool, jobs, progress, on_plan, quick_first: bool,
-           pool) -> Report:
+def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int | None,
+           progress: Callable[[Result], None] | None, on_plan: Callable[[list[Decision]], None] | None,
+           quick_first: bool, pool: WorkerPool | None) -> Report:
     from .workers import adopt_workers, expected_cost, run_units
 
     started = time.perf_counter()

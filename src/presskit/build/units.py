@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError, PresskitError, Problem, UsageError
 from ..files import BUILD_DIR
@@ -38,7 +38,7 @@ class Result:
     inputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: PresskitError | None = None
-    messages: dict | None = None  # the catalog entries it used (i18n.catalogs.Localizer.fingerprint)
+    messages: dict[str, Any] | None = None  # the catalog entries it used (i18n.catalogs.Localizer.fingerprint)
 
 
 @dataclass

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PresskitError, Problem, unique
 from ..files import file_digest
 from ..store import JsonStore, code_version
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..source.config import Campaign
+    from ..source.content import Document
+    from .units import Unit
 
 # Lists and quotes deeper than this are refused: no layout needs them, and WeasyPrint recurses
 # once per level (200 levels exhausted Python's stack after 29 s of rendering).
@@ -17,7 +25,7 @@ LIST_MARKER = re.compile(r"^((?:[ \t]*>)*)([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+")
 QUOTE_MARKER = re.compile(r"^(?:[ \t]{0,3}>)+")
 
 
-def validate(campaign, units) -> list[Problem]:
+def validate(campaign: Campaign, units: list[Unit]) -> list[Problem]:
     """Every problem in the documents, images, templates and catalogs the given units use.
 
     What each document, template set and catalog was found to have is kept in
@@ -56,9 +64,10 @@ def document_problems(root: Path, name: str, formats: set[str], lang: str) -> tu
     return sorted(found, key=lambda p: p.line or 0), sources  # in reading order
 
 
-def meta_problems(doc) -> list[Problem]:
+def meta_problems(doc: Document) -> list[Problem]:
     """Front-matter values carrying control characters (YAML escapes such as "\\x1f" let them in)."""
-    from ..source.content import CONTROL_CHARACTERS, CONTROL_FIX
+    from ..source.content import CONTROL_CHARACTERS
+    from ..source.yaml import CONTROL_FIX
 
     problems = []
     for key, value in doc.meta.items():
@@ -70,7 +79,7 @@ def meta_problems(doc) -> list[Problem]:
     return problems
 
 
-def _strings(value):
+def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
@@ -82,7 +91,7 @@ def _strings(value):
             yield from _strings(v)
 
 
-def nesting_problems(doc) -> list[Problem]:
+def nesting_problems(doc: Document) -> list[Problem]:
     """Lists or quotes nested deeper than MAX_NESTING levels."""
     problems = []
     for block in doc.blocks:
@@ -104,7 +113,7 @@ def _depth(line: str) -> int:
     return quotes
 
 
-def image_sources(doc, lang: str) -> list[str]:
+def image_sources(doc: Document, lang: str) -> list[str]:
     """The image references of a document's Markdown (and raw HTML), each once, data: URLs left out."""
     import html
 
@@ -114,7 +123,7 @@ def image_sources(doc, lang: str) -> list[str]:
     return [src for src in found if not src.startswith("data:")]
 
 
-def image_problems(doc, root: Path, lang: str, formats: set[str], sources: list[str] | None = None) -> list[Problem]:
+def image_problems(doc: Document, root: Path, lang: str, formats: set[str], sources: list[str] | None = None) -> list[Problem]:
     """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
     from ..source.containment import check_image, resolve_project_file
     from .formats import FORMATS
@@ -123,7 +132,7 @@ def image_problems(doc, root: Path, lang: str, formats: set[str], sources: list[
     source = doc.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
     problems = []
     for src in image_sources(doc, lang) if sources is None else sources:
-        found = resolve_project_file(root, src)
+        found: Path | Problem | None = resolve_project_file(root, src)
         if isinstance(found, Path):
             found = check_image(found, src, allowed)
         if found is not None:
@@ -157,10 +166,11 @@ def template_problems(root: Path, templates: list[str]) -> list[Problem]:
     return problems
 
 
-def catalog_problems(campaign, langs: list[str]) -> list[Problem]:
+def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
     """Translation catalogs of the given languages that cannot be read."""
     from ..i18n.catalogs import catalog_path, load_localizer
-    from ..source.content import CONTROL_CHARACTERS, CONTROL_FIX
+    from ..source.content import CONTROL_CHARACTERS
+    from ..source.yaml import CONTROL_FIX
 
     problems = []
     for lang in langs:
@@ -191,10 +201,10 @@ def duplicate_entries(path: Path, name: str) -> list[Problem]:
     from babel.messages.pofile import PoFileParser
 
     problems: list[Problem] = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, str | None, bool], int] = {}
 
     class Parser(PoFileParser):
-        def _add_message(self):
+        def _add_message(self) -> None:
             key = (self.messages[0].denormalize(), self.context.denormalize() if self.context else None,
                    self.obsolete)
             line = self.offset + 1
@@ -234,11 +244,11 @@ class ValidationCache:
         self.store.put(key, [digest, self._images(sources)], _plain(problems))
         return problems
 
-    def _images(self, sources: list[str]) -> list:
+    def _images(self, sources: list[str]) -> list[list[str | int] | str]:
         """Where each image reference leads now, and that file's size and time (JSON-comparable)."""
         from ..source.containment import resolve_project_file
 
-        states: list = []
+        states: list[list[str | int] | str] = []
         for src in sources:
             found = resolve_project_file(self.root, src)
             if isinstance(found, Path):
@@ -263,7 +273,7 @@ class ValidationCache:
         self.store.put(key, digest, _plain(problems))
         return problems
 
-    def catalog(self, lang: str, campaign) -> list[Problem]:
+    def catalog(self, lang: str, campaign: Campaign) -> list[Problem]:
         """Problems of the catalog of *lang*."""
         from ..i18n.catalogs import catalog_path
 
@@ -291,9 +301,9 @@ def _rules() -> str:
                         extra=libraries)
 
 
-def _plain(problems: list[Problem]) -> list[list]:
+def _plain(problems: list[Problem]) -> list[list[str | int | None]]:
     return [[p.file, p.line, p.message, p.fix] for p in problems]
 
 
-def _problems(rows: list[list]) -> list[Problem]:
+def _problems(rows: list[list[Any]]) -> list[Problem]:
     return [Problem(*row) for row in rows]

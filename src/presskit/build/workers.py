@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError, PresskitError, Problem
 from ..files import BUILD_DIR, STATE_DIR
@@ -19,10 +19,18 @@ from .state import STATE_FILE, State
 from .units import Result, Unit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from concurrent.futures import Future
+
     from ..source.config import Campaign
+    from .output import Prepared
+    from .pool import WorkerPool
+
+    PreparedUnit = tuple[Unit, Prepared, float]  # a unit, its HTML and the seconds spent making it
+    Pending = set[Future[list[Result]]]  # the results of units a worker is still writing
 
 
-def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple:
+def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple[float, ...]:
     """How long a unit will take, for ordering: its last build time, else a guess from its kind
     (PDF before DOCX, print before screen, longer documents first)."""
     seconds = (state.units.get(unit.target) or {}).get("seconds")
@@ -36,7 +44,7 @@ def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple:
     return (2, format_of(unit).paged, unit.edition == "print", size)
 
 
-def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None):
+def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None) -> WorkerPool | None:
     """A pool of worker processes for more than one unit, started now so that their imports
     (WeasyPrint: ~0.5 s) overlap the parent's validation; None when one process is enough."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
@@ -45,19 +53,18 @@ def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None):
     return open_pool(jobs, any(format_of(u).weasyprint for u in units))
 
 
-def open_pool(jobs: int, pdf: bool):
+def open_pool(jobs: int, pdf: bool) -> WorkerPool:
     """*jobs* worker processes, forked now, importing WeasyPrint at once when *pdf*."""
     # Imported here: multiprocessing costs ~30 ms to import and a no-op build never needs it.
-    from concurrent.futures import ProcessPoolExecutor
+    from .pool import WorkerPool
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=warm_worker, initargs=(pdf,))
-    pool.pdf, pool.size = pdf, jobs
+    pool = WorkerPool(jobs, pdf, warm_worker)
     for _ in range(jobs):  # the first submission forks every worker
         pool.submit(os.getpid)
     return pool
 
 
-def prestart_workers(root: Path, jobs: int | None):
+def prestart_workers(root: Path, jobs: int | None) -> WorkerPool | None:
     """Start the workers before the configuration is even read, when the project's files changed
     since the last build (their WeasyPrint import, ~0.5 s, then overlaps reading the configuration
     and deciding: ~0.1 s sooner per edit). None on a no-op, which must stay light, and for -j 1."""
@@ -71,7 +78,7 @@ def prestart_workers(root: Path, jobs: int | None):
     # A translator's save usually rebuilds one document in one language, its print and screen files:
     # one worker renders both sooner than two that each import WeasyPrint first (adopt_workers adds
     # the others when there is more to do).
-    catalogs = bool(changed) and all(rel.startswith("content/translations/") for rel in changed)
+    catalogs = bool(changed and all(rel.startswith("content/translations/") for rel in changed))
     return open_pool(1 if catalogs else jobs, pdf)
 
 
@@ -117,7 +124,8 @@ def predicted_rebuild(root: Path, changed: set[str] | None = None) -> tuple[bool
     return True, not changed <= weasy[False] - weasy[True]
 
 
-def adopt_workers(pool, campaign: Campaign, units: list[Unit], jobs: int | None, state: State):
+def adopt_workers(pool: WorkerPool | None, campaign: Campaign, units: list[Unit], jobs: int | None,
+                  state: State) -> WorkerPool | None:
     """The pool this build renders *units* with: the prestarted one when it suits them, else a new
     one (or None for one process). A prestarted pool that guessed wrong is stopped."""
     if pool is not None:
@@ -144,7 +152,7 @@ def worth_more_workers(state: State, units: list[Unit]) -> bool:
     return len(seconds) > 1 and sum(seconds) > 2 * WORKER_START_SECONDS
 
 
-def stop_workers(pool) -> None:
+def stop_workers(pool: WorkerPool | None) -> None:
     """Stop a pool at once, even in the middle of its workers' imports."""
     if pool is None:
         return
@@ -164,8 +172,8 @@ def warm_worker(pdf: bool) -> None:
     from . import output  # noqa: F401  (light: the HTML is made in the main process)
 
 
-def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
-              progress=None) -> list[Result]:
+def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool: WorkerPool | None = None,
+              progress: Callable[[Result], None] | None = None) -> list[Result]:
     """Render units: with a worker *pool*, each unit's HTML is made here (while the workers are
     still importing WeasyPrint, for the first ones) and its file there (the DOCX files of a build
     that renders PDFs too, by one worker: docx_batch); else all of it here."""
@@ -184,7 +192,7 @@ def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
 
     from .output import prepare
 
-    def collect(futures, **until) -> set:  # report the files that are done; return the others
+    def collect(futures: Pending, **until: Any) -> Pending:  # report the files that are done; return the others
         finished, left = wait(futures, **until)
         for future in finished:
             for result in future.result():
@@ -192,7 +200,8 @@ def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool=None,
         return left
 
     batch = docx_batch(campaign, units)
-    pending, batched = set(), []
+    pending: Pending = set()
+    batched: list[PreparedUnit] = []
     for unit in units:
         started = time.perf_counter()
         try:
@@ -221,7 +230,7 @@ def docx_batch(campaign: Campaign, units: list[Unit]) -> set[Unit]:
     return light if len(light) > 1 and len(light) < len(units) else set()
 
 
-def finish_units(campaign: Campaign, items: list[tuple]) -> list[Result]:
+def finish_units(campaign: Campaign, items: list[PreparedUnit]) -> list[Result]:
     """finish_unit() for each (unit, prepared, seconds spent preparing) in *items*, in a worker."""
     return [finish_unit(campaign, unit, prepared, spent) for unit, prepared, spent in items]
 
@@ -238,7 +247,7 @@ def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
     return finish_unit(campaign, unit, prepared, time.perf_counter() - started)
 
 
-def finish_unit(campaign: Campaign, unit: Unit, prepared, spent: float = 0.0) -> Result:
+def finish_unit(campaign: Campaign, unit: Unit, prepared: Prepared, spent: float = 0.0) -> Result:
     """Write a prepared unit's file (output.finish); *spent* is the time its preparation took."""
     if format_of(unit).weasyprint:
         from ..pdf.hyphenation import preload

@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING, cast
 
 from docx.oxml.ns import nsmap, qn
 from docx.oxml.parser import oxml_parser
 from docx.shared import Emu
 from lxml.etree import SubElement
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.oxml.table import CT_Tbl
+    from docx.oxml.text.paragraph import CT_P
+    from lxml.etree import _Element
 
 FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
 XML_SPACE = qn("xml:space")
@@ -30,26 +37,26 @@ def _tag(nsptag: str) -> tuple[str, dict[str, str]]:
     return f"{{{nsmap[prefix]}}}{local}", {prefix: nsmap[prefix]}
 
 
-def element(nsptag: str):
+def element(nsptag: str) -> _Element:
     """A loose element such as 'w:r', exactly as python-docx's OxmlElement makes it, minus its parsing of the tag."""
     clark, ns = _tag(nsptag)
     return oxml_parser.makeelement(clark, nsmap=ns)
 
 
-def child(parent, nsptag: str):
+def child(parent: _Element, nsptag: str) -> _Element:
     """A new last child of *parent*: it takes the namespace from the parent's scope, so lxml makes it
     without a declaration of its own (half the cost of element() + append, same XML)."""
     return SubElement(parent, _tag(nsptag)[0])
 
 
-def paragraph(style_id: str | None):
+def paragraph(style_id: str | None) -> CT_P:
     """A new w:p with its w:pPr/w:pStyle (just w:pPr when *style_id* is None, as python-docx writes it)."""
-    p = element("w:p")
+    p = cast("CT_P", element("w:p"))  # python-docx's parser makes every w:p a CT_P
     set_style(p, style_id)
     return p
 
 
-def set_style(p, style_id: str | None) -> None:
+def set_style(p: _Element, style_id: str | None) -> None:
     """Give a paragraph (CT_P) that has no w:pPr yet a paragraph style; w:pPr is its first child."""
     if len(p):
         ppr = element("w:pPr")
@@ -60,7 +67,7 @@ def set_style(p, style_id: str | None) -> None:
         child(ppr, "w:pStyle").set(W_VAL, style_id)
 
 
-def run(text: str, char_style: str | None = None):
+def run(text: str, char_style: str | None = None) -> _Element:
     """A w:r with an optional character style and text (spaces preserved)."""
     r = element("w:r")
     if char_style:
@@ -72,19 +79,19 @@ def run(text: str, char_style: str | None = None):
     return r
 
 
-def tab_run():
+def tab_run() -> _Element:
     """A run holding one tab character (aligned by the paragraph style's tab stops)."""
     return _run_of("w:tab")
 
 
-def _run_of(tag: str):
+def _run_of(tag: str) -> _Element:
     """A run holding one empty element such as w:tab or w:br."""
     r = element("w:r")
     child(r, tag)
     return r
 
 
-def field_runs(instruction: str, cached: str = "1") -> list:
+def field_runs(instruction: str, cached: str = "1") -> list[_Element]:
     """A complex field (begin, instruction, separate, cached result, end) as five runs.
 
     Complex fields are what Word itself writes for PAGE/NUMPAGES; the cached result is what a
@@ -105,7 +112,7 @@ def field_runs(instruction: str, cached: str = "1") -> list:
     return runs
 
 
-def text_with_fields(text: str, char_style: str | None = None) -> list:
+def text_with_fields(text: str, char_style: str | None = None) -> list[_Element]:
     """Runs for *text*, with {PAGE} and {NUMPAGES} placeholders turned into fields."""
     out = []
     for i, part in enumerate(FIELD_PLACEHOLDER.split(text)):
@@ -116,7 +123,7 @@ def text_with_fields(text: str, char_style: str | None = None) -> list:
     return out
 
 
-def hyperlink(runs: list, r_id: str | None = None, anchor: str | None = None):
+def hyperlink(runs: list[_Element], r_id: str | None = None, anchor: str | None = None) -> _Element:
     """A w:hyperlink around *runs*: external through a relationship id, internal to a bookmark."""
     link = element("w:hyperlink")
     if r_id:
@@ -129,7 +136,7 @@ def hyperlink(runs: list, r_id: str | None = None, anchor: str | None = None):
     return link
 
 
-def bookmark(paragraph, bookmark_id: int, name: str) -> None:
+def bookmark(paragraph: _Element, bookmark_id: int, name: str) -> None:
     """Wrap the whole content of *paragraph* (a CT_P) in a bookmark, after its w:pPr."""
     start = element("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
@@ -151,7 +158,7 @@ def bookmark_name(anchor: str) -> str:
     return name[:40]
 
 
-def footnote_reference(footnote_id: int, char_style: str | None):
+def footnote_reference(footnote_id: int, char_style: str | None) -> _Element:
     """The run in the body that points at a footnote."""
     r = element("w:r")
     if char_style:
@@ -160,7 +167,7 @@ def footnote_reference(footnote_id: int, char_style: str | None):
     return r
 
 
-def footnote(footnote_id: int, paragraphs: list, char_style: str | None):
+def footnote(footnote_id: int, paragraphs: list[_Element], char_style: str | None) -> _Element:
     """A w:footnote holding *paragraphs*; the first starts with the footnote mark (w:footnoteRef)."""
     fn = element("w:footnote")
     fn.set(qn("w:id"), str(footnote_id))
@@ -179,7 +186,7 @@ def footnote(footnote_id: int, paragraphs: list, char_style: str | None):
     return fn
 
 
-def restart_numbering(document, paragraph_style_id: str, start: int = 1) -> int | None:
+def restart_numbering(document: Document, paragraph_style_id: str | None, start: int = 1) -> int | None:
     """A new w:num for the list definition behind a style, restarting at *start*; its numId.
 
     Word continues a numbered list across the whole document unless each list points at its
@@ -193,14 +200,16 @@ def restart_numbering(document, paragraph_style_id: str, start: int = 1) -> int 
     existing = numbering.num_having_numId(num_pr.numId.val)
     num = numbering.add_num(existing.abstractNumId.val)
     num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return num.numId
+    num_id: int = num.numId
+    return num_id
 
 
-def set_numbering(paragraph, num_id: int, level: int = 0) -> None:
+def set_numbering(paragraph: CT_P, num_id: int, level: int = 0) -> None:
     """Point a paragraph (CT_P) at a numbering instance (w:numPr goes where the schema puts it)."""
     ppr = paragraph.pPr
     if ppr is None or len(ppr) != 1 or ppr[0].tag != W_PSTYLE:
-        num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
+        # python-docx makes get_or_add_numPr() (w:numPr is a ZeroOrOne child) without declaring it.
+        num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
         num_pr.get_or_add_ilvl().val = level
         num_pr.get_or_add_numId().val = num_id
         return
@@ -210,17 +219,17 @@ def set_numbering(paragraph, num_id: int, level: int = 0) -> None:
         child(num_pr, tag).set(W_VAL, str(value))
 
 
-def _rpr(r, char_style: str) -> None:
+def _rpr(r: _Element, char_style: str) -> None:
     """Give a new run *r* its w:rPr/w:rStyle (the first thing in a run)."""
     child(child(r, "w:rPr"), "w:rStyle").set(W_VAL, char_style)
 
 
-def break_run():
+def break_run() -> _Element:
     """A run holding a line break (w:br without a type)."""
     return _run_of("w:br")
 
 
-def table_look(tbl, header_row: bool, first_column: bool) -> None:
+def table_look(tbl: CT_Tbl, header_row: bool, first_column: bool) -> None:
     """Which conditional parts of the table style apply (w:val for Word 2007, attributes for later)."""
     look = tbl.tblPr.find(qn("w:tblLook"))
     if look is None:
@@ -235,7 +244,7 @@ def table_look(tbl, header_row: bool, first_column: bool) -> None:
         look.set(qn(f"w:{key}"), "1" if on else "0")
 
 
-def column_widths(tbl, total: int, cols: int) -> None:
+def column_widths(tbl: CT_Tbl, total: int, cols: int) -> None:
     """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from.
 
     *total* is the text width in EMU. Written in twips on w:gridCol and every cell's w:tcW
@@ -249,11 +258,12 @@ def column_widths(tbl, total: int, cols: int) -> None:
     for tr in tbl.iterchildren(W_TR):
         for tc, width in zip(tr.iterchildren(W_TC), twips):
             tc_w = tc.find(W_TCW)
+            assert tc_w is not None  # python-docx's new table gives every cell its w:tcW
             tc_w.set(W_TYPE, "dxa")
             tc_w.set(W_W, width)
 
 
-def valued(nsptag: str, value: str):
+def valued(nsptag: str, value: str) -> _Element:
     """An element with just a w:val, such as w:tblStyle."""
     el = element(nsptag)
     el.set(W_VAL, value)

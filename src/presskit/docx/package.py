@@ -7,6 +7,7 @@ import io
 import struct
 import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -17,6 +18,9 @@ from docx.oxml.ns import qn
 
 from ..languages import language
 from ..patches import docx_members, replace_part_blob
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -36,7 +40,7 @@ def deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def save_deterministic(document) -> bytes:
+def save_deterministic(document: Document) -> bytes:
     """The document as DOCX bytes, written once: what deterministic_zip(document.save()) gives.
 
     python-docx's own save compresses every part only for deterministic_zip to inflate and
@@ -82,11 +86,11 @@ def _pack(entries: list[tuple[str, bytes]]) -> bytes:
     tests compare the two.
     """
     if any(not name.isascii() for name, _ in entries) or sum(len(d) for _, d in entries) >= 1 << 31:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
             for name, data in entries:
                 _write_entry(dst, name, data)
-        return out.getvalue()
+        return buffer.getvalue()
     out, central = bytearray(), bytearray()
     for name, data in entries:
         crc, packed = _deflate(data)
@@ -116,7 +120,7 @@ def _deflate(data: bytes) -> tuple[int, bytes]:
     return found
 
 
-def set_core_properties(document, *, title: str, subject: str, author: str, language: str,
+def set_core_properties(document: Document, *, title: str, subject: str, author: str, language: str,
                         keywords: str, date: dt.date | None, category: str = "") -> None:
     """Document properties from the content; every python-docx default is overwritten."""
     props = document.core_properties
@@ -143,7 +147,7 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 <HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>"""
 
 
-def set_app_properties(document, company: str) -> None:
+def set_app_properties(document: Document, company: str) -> None:
     """Replace docProps/app.xml (page and word counts would be stale anyway; Word recomputes them)."""
     # xml.sax.saxutils.escape's three replacements; importing it pulls in urllib.request (~60 ms)
     escaped = company.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
@@ -165,18 +169,19 @@ FOOTNOTES_XML = f"""<w:footnotes xmlns:w="{W_NS}" xmlns:r="{R_NS}">\
 <w:r><w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>"""
 
 
-def footnotes_part(document) -> XmlPart:
+def footnotes_part(document: Document) -> XmlPart:
     """The document's footnotes part, created (with Word's separator footnotes) when missing."""
     for rel in document.part.rels.values():
         if rel.reltype == RT.FOOTNOTES:
-            return rel.target_part
+            found: XmlPart = rel.target_part  # an XmlPart: the PartFactory entry above
+            return found
     part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(FOOTNOTES_XML),
                    document.part.package)
     document.part.relate_to(part, RT.FOOTNOTES)
     return part
 
 
-def set_language(document, lang: str) -> None:
+def set_language(document: Document, lang: str) -> None:
     """The proofing language of the whole text (docDefaults), so Word checks spelling in it."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None

@@ -5,18 +5,24 @@ from __future__ import annotations
 import copy
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import docx
 from docx.oxml.ns import qn
 from docx.styles import BabelFish
 
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.parts.hdrftr import FooterPart, HeaderPart
+    from lxml.etree import _Element
+
 # The last reference document opened in this process: (path, its bytes), the untouched Document
 # and what the writer derived from its styles. Each copy starts from a deep copy of the Document
 # instead of unzipping and parsing it again.
-_pristine: list = []
+_pristine: list[Any] = []
 
 
-def new_document(ref: Path | None, first_page: bool = False) -> tuple:
+def new_document(ref: Path | None, first_page: bool = False) -> tuple[Document, dict[Any, Any]]:
     """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content,
     and the style look-ups already made on it (a dict the writer fills; valid while the styles are).
     Its header and footer parts are there already (see furniture_parts), with a different first
@@ -30,12 +36,12 @@ def new_document(ref: Path | None, first_page: bool = False) -> tuple:
         _pristine[:] = [key, {}, {}]
     documents = _pristine[1]
     if first_page not in documents:
-        documents[first_page] = docx.Document(io.BytesIO(key[1]) if ref else None)
+        documents[first_page] = docx.Document(io.BytesIO(key[1]) if key[1] is not None else None)
         furniture_parts(documents[first_page], first_page)
     return copy.deepcopy(documents[first_page]), _pristine[2]
 
 
-def furniture_parts(document, first_page: bool) -> list:
+def furniture_parts(document: Document, first_page: bool) -> list[HeaderPart | FooterPart]:
     """The parts page furniture goes in: running header and footer, then first-page ones if asked.
 
     Made when the reference has none. new_document() runs this on its cached copy, so each
@@ -56,11 +62,11 @@ def stored_name(name: str) -> str:
     return BabelFish.ui2internal(name)
 
 
-def style_ids_by_name(styles) -> dict[str, str | None]:
+def style_ids_by_name(styles: _Element) -> dict[str, str | None]:
     """Style id by stored name; the first style of a name wins, as in python-docx's lookup."""
     ids: dict[str, str | None] = {}
     for style in styles.iterchildren(qn("w:style")):
         name = style.find(qn("w:name"))
-        if name is not None and name.get(qn("w:val")) is not None:
-            ids.setdefault(name.get(qn("w:val")), style.get(qn("w:styleId")))
+        if name is not None and (stored := name.get(qn("w:val"))) is not None:
+            ids.setdefault(stored, style.get(qn("w:styleId")))
     return ids

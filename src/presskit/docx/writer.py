@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 import lxml.html
@@ -21,9 +21,19 @@ from .package import footnotes_part, save_deterministic, set_app_properties, set
 from .reference import furniture_parts, new_document, stored_name, style_ids_by_name
 
 if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.opc.part import Part
+    from docx.oxml.text.paragraph import CT_P
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
+
     from ..source.config import Campaign
 
-# Styles the writer needs from the reference document, by Word name (README: "DOCX briefing").
+    # Inline content, flat: (text, s, style, link), (tab,), (br,), (footnote, id).
+    Item = (tuple[Literal["text"], str, str | None, str | None] | tuple[Literal["tab"]] | tuple[Literal["br"]]
+            | tuple[Literal["footnote"], str])
+
+# Styles the writer needs from the reference document, by Word name (docs/docx.md).
 REQUIRED_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
                    "List Number", "Quote", "Caption", "Header", "Footer", "Hyperlink", "Strong",
                    "Emphasis", "Briefing Table")
@@ -44,10 +54,10 @@ def reference_path(campaign: Campaign, template: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, source: str = "") -> bytes:
+def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, Any], source: str = "") -> bytes:
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
     ref = reference_path(campaign, template)
-    root = lxml.html.document_fromstring(html)
+    root: HtmlElement = lxml.html.document_fromstring(html)  # lxml's stubs say only _Element
     document, memo = new_document(ref, bool(root.find("body").xpath(FIRST_PAGE_HEADER)))
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
                      source or "content", memo)
@@ -70,14 +80,14 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict, sourc
 class _Writer:
     """Walks the HTML once and appends Word content; keeps ids deterministic (document order)."""
 
-    def __init__(self, document, reference: str, source: str, memo: dict | None = None):
+    def __init__(self, document: Document, reference: str, source: str, memo: dict[Any, Any] | None = None):
         self.doc, self.reference, self.source = document, reference, source
         self.memo = {} if memo is None else memo  # style look-ups shared by copies of one reference
         self.style_ids = self._resolve_styles()
         self.bookmarks: list[str] = []
-        self.footnote_bodies: dict[str, object] = {}
+        self.footnote_bodies: dict[str, HtmlElement] = {}
         self.footnote_count = 0
-        self.text_width = None  # EMU between the margins, read on the first table
+        self.text_width: int | None = None  # EMU between the margins, read on the first table
 
     # ---- styles ----------------------------------------------------------------------------
 
@@ -99,7 +109,7 @@ class _Writer:
                 (ids[fallback] if fallback else None)
         return ids
 
-    def style(self, name: str):
+    def style(self, name: str) -> Any:
         """The style object for a Word style name used by the template."""
         if name not in self.style_ids:
             if stored_name(name) not in self.by_name:
@@ -108,13 +118,13 @@ class _Writer:
             self.style_ids[name] = self.by_name[stored_name(name)]
         return self.doc.styles.element.get_by_id(self.style_ids[name])
 
-    def _paragraph(self, name: str):
+    def _paragraph(self, name: str) -> CT_P:
         """A new body paragraph (w:p) in style *name*, before the final w:sectPr."""
         p = ox.paragraph(self.style_ids.get(name) or self.style(name).styleId)
         self._append_block(p)
         return p
 
-    def _append_block(self, block) -> None:
+    def _append_block(self, block: _Element) -> None:
         """Add a w:p or w:tbl at the end of the body, before the final w:sectPr, as python-docx does."""
         if self.sect_pr is not None:
             self.sect_pr.addprevious(block)
@@ -123,7 +133,7 @@ class _Writer:
 
     # ---- the walk ------------------------------------------------------------------------
 
-    def write(self, root) -> None:
+    def write(self, root: HtmlElement) -> None:
         """Body, header/footer and footnotes from the <body> of *root*."""
         body = root.find("body")
         self._clear_body()
@@ -142,7 +152,7 @@ class _Writer:
                 body.remove(child)
         self.sect_pr = body.find(qn("w:sectPr"))  # new blocks go before it, as python-docx puts them
 
-    def _collect_targets(self, body) -> None:
+    def _collect_targets(self, body: HtmlElement) -> None:
         """Bookmark names of headings (for internal links) and footnote bodies, before writing."""
         seen: set[str] = set()
         for el in body.iter(*HEADINGS):
@@ -156,7 +166,7 @@ class _Writer:
         for li in body.xpath(".//div[contains(@class, 'footnote')]/ol/li[@id]"):
             self.footnote_bodies[li.get("id")] = li
 
-    def _block(self, el) -> None:
+    def _block(self, el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         cls = el.get("class", "") if tag else ""
         if tag in HEADINGS:
@@ -180,7 +190,7 @@ class _Writer:
             for child in el:
                 self._block(child)
 
-    def _list(self, el, level: int) -> None:
+    def _list(self, el: HtmlElement, level: int) -> None:
         style = "List Number" if el.tag == "ol" else "List Bullet"
         num_id = None
         if el.tag == "ol":  # each numbered list starts again at 1 (or its start attribute)
@@ -194,7 +204,7 @@ class _Writer:
                 if isinstance(nested.tag, str) and nested.tag in ("ul", "ol"):
                     self._list(nested, level + 1)
 
-    def _table(self, el) -> None:
+    def _table(self, el: HtmlElement) -> None:
         rows = el.xpath("./thead/tr|./tbody/tr|./tr|./tfoot/tr")
         if not rows:
             return
@@ -206,7 +216,9 @@ class _Writer:
         # re-read the section geometry and the style list for every table (profiled: 2.5 ms each).
         if self.text_width is None:
             section = self.doc.sections[0]
-            self.text_width = section.page_width - section.left_margin - section.right_margin
+            width, left, right = section.page_width, section.left_margin, section.right_margin
+            assert width is not None and left is not None and right is not None  # a reference document's w:pgSz, w:pgMar
+            self.text_width = width - left - right
         tbl = CT_Tbl.new_tbl(len(rows), cols, Emu(self.text_width))
         self._append_block(tbl)
         style_id = self._table_style(el.get("data-style") or "Briefing Table")
@@ -222,6 +234,7 @@ class _Writer:
                 ox.child(tr_pr, "w:tblHeader")
             for cell, tc in zip(row, tr.iterchildren(ox.W_TC)):
                 p = tc.find(ox.W_P)
+                assert p is not None  # python-docx's new table puts a w:p in every cell
                 ox.set_style(p, self.style_ids["Table Text"])
                 strong = "Strong" if cell.tag == "th" else None
                 self._emit(p, self._items(cell, style=strong), self.doc.part)
@@ -230,10 +243,12 @@ class _Writer:
         """The w:tblStyle id python-docx's table.style = styles[name] writes (None for the default)."""
         key = ("table style", name)
         if key not in self.memo:  # an unknown or non-table style raises here, every time
-            self.memo[key] = self.doc.part.get_style_id(self.doc.styles[name], WD_STYLE_TYPE.TABLE)
-        return self.memo[key]
+            self.memo[key] = self.doc.part.get_style_id(  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
+                self.doc.styles[name], WD_STYLE_TYPE.TABLE)
+        style_id: str | None = self.memo[key]
+        return style_id
 
-    def _page_furniture(self, body) -> None:
+    def _page_furniture(self, body: HtmlElement) -> None:
         """<header class="first-page">, <header> and <footer> become the section's headers and footers."""
         first = body.xpath(FIRST_PAGE_HEADER)
         running = body.xpath("./header[not(contains(@class, 'first-page'))]")
@@ -253,10 +268,10 @@ class _Writer:
 
     # ---- inline content ----------------------------------------------------------------------
 
-    def _items(self, el, style: str | None = None, link: str | None = None,
-               skip_lists: bool = False) -> list[tuple]:
+    def _items(self, el: HtmlElement, style: str | None = None, link: str | None = None,
+               skip_lists: bool = False) -> list[Item]:
         """Inline content as a flat list: (text, s, style, link), (tab,), (br,), (footnote, id)."""
-        out = [("text", el.text, style, link)] if el.text else []
+        out: list[Item] = [("text", el.text, style, link)] if el.text else []
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else ""
             cls = child.get("class", "").split() if tag else []
@@ -280,7 +295,7 @@ class _Writer:
                 out.append(("text", child.tail, style, link))
         return _normalise(out)
 
-    def _emit(self, p, items: list[tuple], part, fields: bool = False) -> None:
+    def _emit(self, p: _Element, items: list[Item], part: Part, fields: bool = False) -> None:
         """Append *items* to the paragraph element *p*; links relate from *part*."""
         current, target = None, p
         for item in items:
@@ -302,7 +317,7 @@ class _Writer:
             elif item[0] == "footnote":
                 p.append(self._footnote(item[1]))
 
-    def _hyperlink(self, href: str, part):
+    def _hyperlink(self, href: str, part: Part) -> _Element:
         if href.startswith("#"):
             name = ox.bookmark_name(href[1:])
             if name not in self.anchors:
@@ -314,14 +329,14 @@ class _Writer:
         uri = quote(href, safe=":/?#[]@!$&'()*+,;=%~")
         return ox.hyperlink([], r_id=part.relate_to(uri, RT.HYPERLINK, is_external=True))
 
-    def _footnote(self, ref: str):
+    def _footnote(self, ref: str) -> _Element:
         li = self.footnote_bodies.get(ref)
         if li is None:
             raise ContentError(Problem(self.source, None, f"footnote '{ref}' has no text",
                                        f"add a line '[^{ref.removeprefix('fn:')}]: text'"))
         self.footnote_count += 1
         part = footnotes_part(self.doc)
-        paragraphs = []
+        paragraphs: list[_Element] = []
         for p in [c for c in li if isinstance(c.tag, str) and c.tag == "p"] or [li]:
             para = ox.paragraph(self.style_ids["footnote text"])
             self._emit(para, _rstrip_items(self._items(p)), part)
@@ -333,9 +348,10 @@ class _Writer:
 
 # ---- helpers -----------------------------------------------------------------------------------
 
-def _normalise(items: list[tuple]) -> list[tuple]:
+def _normalise(items: list[Item]) -> list[Item]:
     """Collapse HTML whitespace across items; no space at the start or end of a paragraph."""
-    out, space = [], True
+    out: list[Item] = []
+    space = True
     for item in items:
         if item[0] != "text":
             out.append(item)
@@ -350,7 +366,7 @@ def _normalise(items: list[tuple]) -> list[tuple]:
     return _rstrip_items(out, " ")
 
 
-def _rstrip_items(items: list[tuple], chars: str = " \u00a0") -> list[tuple]:
+def _rstrip_items(items: list[Item], chars: str = " \u00a0") -> list[Item]:
     while items and items[-1][0] == "text":
         text = items[-1][1].rstrip(chars)
         if text:
@@ -360,7 +376,7 @@ def _rstrip_items(items: list[tuple], chars: str = " \u00a0") -> list[tuple]:
     return items
 
 
-def _is_caption(el, items) -> bool:
+def _is_caption(el: HtmlElement, items: list[Item]) -> bool:
     """Pandoc's caption syntax: a paragraph beginning with ': ' right before or after a table."""
     if not (items and items[0][0] == "text" and items[0][1].startswith(": ")):
         return False
@@ -368,10 +384,13 @@ def _is_caption(el, items) -> bool:
     return any(n is not None and n.tag == "table" for n in neighbours)
 
 
-def _strip_caption_mark(items):
-    return [("text", items[0][1][2:], *items[0][2:])] + items[1:]
+def _strip_caption_mark(items: list[Item]) -> list[Item]:
+    first = items[0]
+    assert first[0] == "text"  # _is_caption() found the mark in it
+    caption: Item = ("text", first[1][2:], *first[2:])
+    return [caption] + items[1:]
 
 
-def _style_num_id(style) -> int | None:
+def _style_num_id(style: Any) -> int | None:
     num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
     return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None

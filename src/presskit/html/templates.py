@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -17,6 +17,8 @@ from ..source.templates import main_template, template_environment
 from .markdown import markdown_to_html
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ..source.config import Campaign, OutputSettings
     from ..source.content import Document
 
@@ -31,7 +33,7 @@ class Page:
     edition: str  # print, screen or docx
     document: Document
     draft: bool = False
-    recipient: dict | None = None  # the addressee of a per-recipient copy
+    recipient: dict[str, Any] | None = None  # the addressee of a per-recipient copy
 
 
 
@@ -45,7 +47,7 @@ def make_environment(root: Path) -> jinja2.Environment:
 
 
 @lru_cache(maxsize=256)  # Babel parses the pattern on every call: ~5 ms, and every output asks
-def format_date(value, lang: str, format: str = "long") -> str:
+def format_date(value: dt.date | None, lang: str, format: str = "long") -> str:
     """A date in the language's own format (Babel)."""
     from babel.dates import format_date as babel_format_date
 
@@ -74,7 +76,7 @@ def qr_code_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(dark="#000", border=0, omitsize=True)
 
 
-def document_context(page: Page) -> dict:
+def document_context(page: Page) -> dict[str, Any]:
     """Front matter, body HTML and sections (split at level-1 headings) for templates."""
     doc = page.document
     sections = []
@@ -113,7 +115,7 @@ def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], st
         raise TemplateError(_undefined_problem(exc, file, line, page)) from None
 
 
-def _undefined_problem(exc, file: str, line: int | None, page: Page) -> Problem:
+def _undefined_problem(exc: jinja2.UndefinedError, file: str, line: int | None, page: Page) -> Problem:
     """Name the missing expression (doc.meta.subtitle) and the document to add it to, when possible."""
     import re
 
@@ -146,7 +148,8 @@ def _template_name(filename: str | None, page: Page) -> str:
 
 def _render_location(exc: Exception, page: Page) -> tuple[str, int | None]:
     """File and line of the template frame where a render error happened."""
-    tb, found = exc.__traceback__, (f"templates/{page.output.template}", None)
+    tb = exc.__traceback__
+    found: tuple[str, int | None] = (f"templates/{page.output.template}", None)
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename.endswith((".j2", ".html", ".css")):

@@ -8,14 +8,22 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, TranslationError, relpath
 from ..source.content import Document, Segment
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+    from ..source.config import Campaign
 
 TRANSLATIONS_DIR = Path("content") / "translations"
 CAMPAIGN_FILE = "content/campaign.yaml"
 # campaign.yaml fields printed on outputs: translated like front matter.
 CAMPAIGN_FIELDS = ("title", "subtitle", "organisation")
+
+Messages = dict[str, tuple[str, bool, int | None]]  # msgid → (msgstr, fuzzy, line)
 
 
 def catalog_path(root: Path, lang: str) -> Path:
@@ -28,14 +36,14 @@ class Localizer:
     """Replaces source segments by their translations; records what was missing or stale."""
 
     lang: str
-    messages: dict[str, tuple[str, bool, int]] = field(default_factory=dict)  # msgid → (str, fuzzy, line)
+    messages: Messages = field(default_factory=dict)
     catalog_name: str = ""
     missing: list[Problem] = field(default_factory=list)
     draft: bool = False
     used: set[str] = field(default_factory=set)  # msgids this output asked for
     catalog_digest: str | None = None  # SHA-256 of the catalog file as it was read
 
-    def fingerprint(self) -> dict | None:
+    def fingerprint(self) -> dict[str, Any] | None:
         """What a built output records about its catalog: the file's digest (the fast path of a
         no-op build) and the entries it asked for, with a digest of their translations."""
         if not self.catalog_name:
@@ -63,7 +71,7 @@ class Localizer:
         self._record(text, found, "the templates")
         return text
 
-    def _record(self, text: str, found, origin: str) -> None:
+    def _record(self, text: str, found: tuple[str, bool, int | None] | None, origin: str) -> None:
         if any(p.message.endswith(f"“{short(text)}”") for p in self.missing):
             return  # a string used twice is reported once
         if found is None:
@@ -81,7 +89,7 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None):
+def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None) -> Catalog:
     """Parse a PO file (or its *data*, already read) with Babel; a broken file raises a
     TranslationError naming file and line."""
     from babel.messages.pofile import PoFileError, read_po
@@ -121,17 +129,19 @@ def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
 
 
 # Parsed catalogs per process, keyed by the file's bytes (watch mode and decide() read them again).
-_PARSED: dict[tuple[str, bytes], dict] = {}
+_PARSED: dict[tuple[str, bytes], Messages] = {}
 
 
-def catalog_messages(path: Path, root: Path, lang: str, data: bytes) -> dict[str, tuple[str, bool, int]]:
+def catalog_messages(path: Path, root: Path, lang: str, data: bytes) -> Messages:
     """msgid → (msgstr, fuzzy, line) of a catalog's *data*, parsed once per content."""
     key = (lang, data)
     if key not in _PARSED:
         catalog = read_catalog(path, root, lang, data)
         if len(_PARSED) > 32:
             _PARSED.clear()
-        _PARSED[key] = {m.id: (m.string, m.fuzzy, m.lineno) for m in catalog if m.id and isinstance(m.id, str)}
+        # A singular message (its id a str) has a str translation too; plurals are tuples of both.
+        _PARSED[key] = {m.id: (m.string, m.fuzzy, m.lineno) for m in catalog
+                        if m.id and isinstance(m.id, str) and isinstance(m.string, str)}
     return dict(_PARSED[key])
 
 
@@ -169,28 +179,28 @@ def segment_lines(document: Document) -> dict[tuple[int, str], int]:
     return found
 
 
-def campaign_segments(campaign) -> list[Segment]:
+def campaign_segments(campaign: Campaign) -> list[Segment]:
     """The campaign.yaml fields printed on outputs, as translation segments."""
     return [Segment(getattr(campaign, key), campaign.line_of(key) or 0, f"campaign:{key}")
             for key in CAMPAIGN_FIELDS if getattr(campaign, key)]
 
 
-def localize_campaign(campaign, localizer: Localizer):
+def localize_campaign(campaign: Campaign, localizer: Localizer) -> Campaign:
     """A copy of the campaign whose printed fields are in the localizer's language."""
     if not localizer.catalog_name:
         return campaign
-    changes = {seg.context.split(":")[1]: localizer.translate(seg, CAMPAIGN_FILE)
-               for seg in campaign_segments(campaign)}
+    changes: dict[str, Any] = {seg.context.split(":")[1]: localizer.translate(seg, CAMPAIGN_FILE)
+                               for seg in campaign_segments(campaign)}
     return dataclasses.replace(campaign, **changes)
 
 
-def entries_digest(messages: dict, ids: list[str]) -> str:
+def entries_digest(messages: Messages, ids: list[str]) -> str:
     """Digest of the translations (msgstr, fuzzy) of the given msgids; a missing entry counts too."""
     entries = [[i, *(messages[i][:2] if i in messages else (None, False))] for i in ids]
     return hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode()).hexdigest()
 
 
-def translation_changed(root: Path, lang: str, source_lang: str, recorded: dict | None) -> bool:
+def translation_changed(root: Path, lang: str, source_lang: str, recorded: dict[str, Any] | None) -> bool:
     """True when the catalog entries an output used differ from those it was built with — so a
     handout translation edit does not rebuild the brochure. The source text and templates are
     inputs of their own: if they change, so may the entries used, and the output is rebuilt anyway."""

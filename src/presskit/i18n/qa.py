@@ -7,6 +7,7 @@ import subprocess
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from typing import Any
 
 from ..errors import Problem, relpath
 from ..languages import language
@@ -31,7 +32,7 @@ def _digits(text: str) -> list[str]:
     return sorted(m.group().rstrip(".,").replace(",", "").replace(".", "") for m in NUMBER.finditer(folded))
 
 
-def _markup(text: str) -> Counter:
+def _markup(text: str) -> Counter[str]:
     without_strong = STRONG.sub("", text)
     return Counter({"strong": len(STRONG.findall(text)) // 2,
                     "emphasis": len(EMPHASIS.findall(without_strong)) // 2})
@@ -64,7 +65,8 @@ def check_message(source: str, target: str, lang: str) -> list[tuple[str, str]]:
 
 def check_catalogs(campaign: Campaign, langs: list[str] | None = None) -> tuple[list[Problem], list[Problem]]:
     """QA of every translated, non-fuzzy entry of every catalog (or those of *langs*): (errors, warnings)."""
-    errors, warnings = [], []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
     root = campaign.root
     for lang in campaign.languages if langs is None else langs:
         path = catalog_path(root, lang)
@@ -73,6 +75,8 @@ def check_catalogs(campaign: Campaign, langs: list[str] | None = None) -> tuple[
         name = relpath(path, root)
         for message in read_catalog(path, root, lang):
             if not message.id or not message.string or message.fuzzy or not isinstance(message.id, str):
+                continue
+            if not isinstance(message.string, str):  # a plural entry (its id is a tuple too)
                 continue
             for severity, text in check_message(message.id, message.string, lang):
                 problem = Problem(name, message.lineno, f"{text} (“{short(message.id)}”)",
@@ -145,7 +149,7 @@ def catalog_checks(campaign: Campaign) -> tuple[list[Problem], list[Problem]]:
     langs = [lang for lang in campaign.languages
              if lang != campaign.source_language and catalog_path(root, lang).is_file()]
     depends = {lang: [file_digest(catalog_path(root, lang)), fonts] for lang in langs}
-    found = {lang: store.get(lang, depends[lang]) for lang in langs}
+    found: dict[str, Any] = {lang: store.get(lang, depends[lang]) for lang in langs}  # JSON, or None
     stale = [lang for lang in langs if found[lang] is None]
     if stale:
         glyphs = check_glyph_coverage(campaign, stale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
@@ -15,10 +16,20 @@ from ..source.config import Campaign
 from ..source.content import load_document, translatable_meta
 from .catalogs import CAMPAIGN_FILE, campaign_segments, catalog_path, read_catalog, segment_lines
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from rich.console import JustifyMethod
+    from rich.table import Table
+
+    from ..source.content import Document
+
+    MessageId = str | tuple[str, ...] | list[str]  # a Babel message's id: a tuple or list for plural forms
+
 TEMPLATE_KEYWORDS = {"t": None, "_": None}  # the gettext names templates receive (html.templates.render_html)
 
 
-def target_languages(campaign: Campaign, wanted: list[str] | tuple = ()) -> list[str]:
+def target_languages(campaign: Campaign, wanted: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The languages that get a catalog: every campaign language but the source (or those asked for)."""
     langs = [lang for lang in campaign.languages if lang != campaign.source_language]
     for lang in wanted:
@@ -40,7 +51,7 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
     from ..source.templates import template_environment, template_files
 
     env = template_environment(root)
-    found = []
+    found: list[tuple[str, int, str]] = []
     for filename in sorted(template_files(env, f"{template}/{template}.html.j2")):
         if not filename.endswith(".j2"):
             continue  # included CSS holds no strings
@@ -48,7 +59,8 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
         key = ("strings", filename, data)
         if key not in _MEMO:
             _remember(key, [(relpath(filename, root), line, text) for line, text, _comments, _ctx in extract(
-                babel_extract, io.BytesIO(data), keywords=TEMPLATE_KEYWORDS,
+                # Babel types an extraction method's results as those of extract() itself.
+                babel_extract, io.BytesIO(data), keywords=TEMPLATE_KEYWORDS,  # type: ignore[arg-type]
                 options={"trim_blocks": "true", "lstrip_blocks": "true"}) if isinstance(text, str) and text])
         found.extend(_MEMO[key])
     return found
@@ -56,10 +68,10 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
 
 # A template's strings, per process, keyed by the template's bytes: the report's translation status
 # asks for every language, watch mode after every save — each edit changes the key, nothing goes stale.
-_MEMO: dict = {}
+_MEMO: dict[tuple[str, str, bytes], list[tuple[str, int, str]]] = {}
 
 
-def _remember(key, value):
+def _remember(key: tuple[str, str, bytes], value: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
     if len(_MEMO) > 512:  # a long watch session keeps one entry per saved version
         _MEMO.clear()
     _MEMO[key] = value
@@ -89,7 +101,7 @@ KIND_NAMES = {"heading": "heading", "paragraph": "paragraph", "list": "list item
               "footnote": "footnote", "table": "table cell"}
 
 
-def segment_kinds(document) -> list[str]:
+def segment_kinds(document: Document) -> list[str]:
     """What each segment of document.segments() is, for the translator (PO extracted comment)."""
     kinds = [f"front matter: {k}" for k, v in document.meta.items() if translatable_meta(k, v)]
     for block in document.blocks:
@@ -145,11 +157,11 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     return text.encode("utf-8")
 
 
-def read_previous_ids(catalog: Catalog) -> dict[str, list[str]]:
+def read_previous_ids(catalog: Catalog) -> dict[MessageId, list[str]]:
     """msgid → previous msgid of fuzzy entries (from the `#|` lines Babel reads as comments)."""
     from babel.messages.pofile import denormalize
 
-    found = {}
+    found: dict[MessageId, list[str]] = {}
     for message in catalog:
         marked = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
         if not marked:
@@ -234,7 +246,7 @@ class StatusRow:
         return self.fuzzy == 0 and self.untranslated == 0
 
 
-def status(campaign: Campaign, langs: list[str], templates: dict | None = None) -> list[StatusRow]:
+def status(campaign: Campaign, langs: list[str], templates: Mapping[str, Iterable[Any]] | None = None) -> list[StatusRow]:
     """Translated / fuzzy / untranslated counts per language and source file, against today's source.
 
     A segment the catalog does not have yet (source edited, `i18n update` not run) counts as
@@ -242,7 +254,7 @@ def status(campaign: Campaign, langs: list[str], templates: dict | None = None) 
     language's messages as extract_template() found them (anything with .id and .locations), to
     count them without extracting again (the build report keeps them while the source is unchanged).
     """
-    rows = []
+    rows: list[StatusRow] = []
     for lang in langs:
         template = templates[lang] if templates and lang in templates else extract_template(campaign, lang)
         path = catalog_path(campaign.root, lang)
@@ -261,13 +273,15 @@ def status(campaign: Campaign, langs: list[str], templates: dict | None = None) 
     return rows
 
 
-def status_table(rows: list[StatusRow]):
+def status_table(rows: list[StatusRow]) -> Table:
     """A rich Table of status rows."""
     from rich.table import Table
 
     table = Table(title="Translations", title_justify="left")
-    for name, justify in (("language", "left"), ("document", "left"), ("translated", "right"),
-                          ("fuzzy", "right"), ("untranslated", "right"), ("", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("language", "left"), ("document", "left"), ("translated", "right"),
+        ("fuzzy", "right"), ("untranslated", "right"), ("", "left"))
+    for name, justify in columns:
         table.add_column(name, justify=justify)
     for row in rows:
         table.add_row(row.lang, row.document, str(row.translated), str(row.fuzzy),

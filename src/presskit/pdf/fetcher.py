@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from .weasy import import_weasyprint
@@ -15,8 +16,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 from ..errors import Problem  # noqa: E402
 from ..source.containment import locate_reference, resolve_project_file  # noqa: E402
 
+if TYPE_CHECKING:
+    from urllib.request import Request
 
-class ProjectFetcher(URLFetcher):
+    from weasyprint import HTML
+
+
+class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information
     """Lets WeasyPrint read files inside the project root and data: URLs, nothing else.
 
     No http, https or ftp, no file outside the root (whether by absolute path, `..` or a symbolic
@@ -31,7 +37,7 @@ class ProjectFetcher(URLFetcher):
         self.refused: list[str] = []
         self.reasons: dict[str, Problem] = {}
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         """Serve data: URLs and files under the root; refuse everything else."""
         if urlparse(url).scheme == "data":
             return super().fetch(url, headers)
@@ -46,7 +52,7 @@ class ProjectFetcher(URLFetcher):
         # WeasyPrint catches this and logs it; the build reports the refusal as an error.
         raise ValueError(f"presskit refuses to load {url}: {found.message}")
 
-    def open(self, url, data=None, timeout=None):
+    def open(self, url: str | Request, data: Any = None, timeout: float | None = None) -> URLFetcherResponse:
         """urllib's entry point, routed through fetch() so nothing bypasses the checks."""
         return self.fetch(url.full_url if hasattr(url, "full_url") else url)
 
@@ -64,7 +70,7 @@ class ProjectFetcher(URLFetcher):
 ATTACHMENT_TAGS = ("a", "link")
 
 
-def remove_attachments(html_document) -> int:
+def remove_attachments(html_document: HTML) -> int:
     """Strip rel=attachment from a WeasyPrint HTML document's tree, so no file is embedded in the PDF.
 
     WeasyPrint embeds the target of `<link rel=attachment>` and `<a rel=attachment>` as a PDF

@@ -5,13 +5,15 @@ from __future__ import annotations
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pydyf
 
 from ..errors import BuildError, Problem
 
 if TYPE_CHECKING:
+    from weasyprint.document import Document
+
     from ..source.config import Campaign
 
 MM = 72 / 25.4  # PostScript points per millimetre
@@ -35,13 +37,14 @@ class PrintFinisher:
                                      "install Ghostscript's profile (apt-get install libgs10-common) "
                                      "or point print.icc_profile at a CMYK ICC profile"))
 
-    def __call__(self, document, pdf) -> None:
+    def __call__(self, document: Document, pdf: pydyf.PDF) -> None:
         settings = self.settings
         bleed = settings.bleed_mm * MM
         margin = max(bleed, (MARK_OFFSET_MM + MARK_LENGTH_MM + SLUG_MM) * MM
                      if settings.crop_marks else bleed)
         registration = None
-        for page in [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"]:
+        pages: list[dict[str, Any]] = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"]
+        for page in pages:
             x0, y0, x1, y1 = (float(v) for v in page.get("TrimBox", page["MediaBox"]))
             page["TrimBox"] = pydyf.Array([x0, y0, x1, y1])
             page["BleedBox"] = pydyf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
@@ -60,7 +63,7 @@ class PrintFinisher:
                 page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
         pdf.catalog["OutputIntents"] = pydyf.Array([self.output_intent(pdf)])
 
-    def output_intent(self, pdf) -> pydyf.Dictionary:
+    def output_intent(self, pdf: pydyf.PDF) -> pydyf.Dictionary:
         """The PDF/X output intent: the CMYK profile of the printing condition the file is made for."""
         condition = self.settings.output_condition
         icc = add(pdf, pydyf.Stream([compressed(self.profile)], {"N": 4, "Filter": "/FlateDecode"}))
@@ -74,13 +77,13 @@ class PrintFinisher:
         })
 
 
-def add(pdf, obj):
+def add(pdf: pydyf.PDF, obj: Any) -> Any:
     """*obj* added to *pdf* as an indirect object."""
     pdf.add_object(obj)
     return obj
 
 
-def resolve(pdf, value):
+def resolve(pdf: pydyf.PDF, value: Any) -> Any:
     """The object a reference (b"12 0 R", as pydyf writes them) points at; other values as they are."""
     if isinstance(value, bytes) and value.endswith(b" R"):
         return pdf.objects[int(value.split()[0])]
@@ -88,7 +91,7 @@ def resolve(pdf, value):
 
 
 @lru_cache(maxsize=2)
-def _compressed(path: Path, stamp: tuple) -> bytes:
+def _compressed(path: Path, stamp: tuple[int, int]) -> bytes:
     return zlib.compress(path.read_bytes())
 
 

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..files import atomic_write
-from ..patches import hyphenation_dictionary
+from ..patches import Patterns, hyphenation_dictionary
 
 FORMAT = 1
 
@@ -43,12 +43,12 @@ def preload(lang: str, folder: Path | None = None) -> None:
     pyphen.hdcache[path] = hyphenation_dictionary(patterns, lambda: pyphen.HyphDict(path))
 
 
-def _read(cache: Path) -> dict | None:
+def _read(cache: Path) -> Patterns | None:
     """The patterns saved in *cache*, or None when it is missing or unreadable."""
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         values: dict[str, tuple[int, ...]] = {}
-        patterns = {}
+        patterns: Patterns = {}
         for key, start, digits in data["patterns"]:
             if digits not in values:
                 values[digits] = tuple(map(int, digits))
@@ -58,7 +58,7 @@ def _read(cache: Path) -> dict | None:
         return None
 
 
-def _write(cache: Path, patterns: dict) -> None:
+def _write(cache: Path, patterns: Patterns) -> None:
     """Save plain patterns (one digit per value); dictionaries with non-standard hyphenation
     (values carrying replacement data) are not saved and stay parsed per process."""
     rows = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .weasy import font_config, import_weasyprint, parsed_stylesheet, take_stylesheets
 
@@ -15,6 +15,8 @@ from .fetcher import ProjectFetcher, remove_attachments  # noqa: E402
 from .finish import PrintFinisher  # noqa: E402
 
 if TYPE_CHECKING:
+    from weasyprint.document import Document
+
     from ..source.config import Campaign
 
 PAD_ID = "booklet-pad-"  # ids of the pages a template offers to fill a booklet up to 4n pages
@@ -31,7 +33,9 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
     """Render *html* as the given edition (print or screen) and return the PDF bytes."""
     document = HTML(string=html, base_url=str(campaign.root) + "/", url_fetcher=fetcher)
     remove_attachments(document)  # WeasyPrint would embed rel=attachment targets in the PDF
-    stylesheets, options, finisher = take_stylesheets(document) or [], {}, None
+    stylesheets = take_stylesheets(document) or []
+    options: dict[str, Any] = {}
+    finisher: PrintFinisher | None = None
     if edition == "print":
         stylesheets.append(parsed_stylesheet(print_css(campaign)))
         options.update(pdf_variant="pdf/x-4")
@@ -43,10 +47,11 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
         rendered = keep_pads(rendered, booklet)
         for page in rendered.pages:
             page.links = []  # links mean nothing on paper, and PDF/X allows no annotations on it
-    return rendered.write_pdf(None, uncompressed_pdf=False, finisher=finisher, **options)
+    pdf: bytes = rendered.write_pdf(None, uncompressed_pdf=False, finisher=finisher, **options)
+    return pdf
 
 
-def keep_pads(rendered, booklet: bool):
+def keep_pads(rendered: Document, booklet: bool) -> Document:
     """Keep as many of the template's pad pages as a booklet needs for a multiple of four pages.
 
     The template offers pad pages (elements with id booklet-pad-1, -2, …, one page each, placed

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .fonts import cid_map
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pikepdf
+
+    from .fonts import PdfObject
     from .pdf import Expectations
 
 MM = 72 / 25.4
+Matrix = tuple[float, ...]  # [a b c d e f]
 
 
 @dataclass
 class _State:
-    ctm: tuple = (1, 0, 0, 1, 0, 0)
-    fill: object = None
-    stroke: object = None
-    font: object = None
+    ctm: Matrix = (1, 0, 0, 1, 0, 0)
+    fill: PdfObject | None = None
+    stroke: PdfObject | None = None
+    font: PdfObject | None = None
 
 
-def _mul(m, n):
+def _mul(m: Matrix, n: Matrix) -> Matrix:
     """Matrix product m × n in PDF's [a b c d e f] convention."""
     a, b, c, d, e, f = m
     A, B, C, D, E, F = n
@@ -35,11 +41,11 @@ class ContentWalker:
     """Follows a page's content (and its forms) keeping the graphics state that the rules need."""
 
     expect: Expectations  # pdfx, min_ppi
-    issues: list = field(default_factory=list)
-    fonts: dict = field(default_factory=dict)
-    _seen_forms: set = field(default_factory=set)
+    issues: list[tuple[str, str]] = field(default_factory=list)  # (what, fix)
+    fonts: dict[str, PdfObject] = field(default_factory=dict)  # by base font name
+    _seen_forms: set[tuple[int, int]] = field(default_factory=set)  # objgen of the forms being walked
 
-    def walk_page(self, page) -> None:
+    def walk_page(self, page: pikepdf.Page) -> None:
         """Inspect one page's content streams and everything they draw."""
         import pikepdf
 
@@ -49,11 +55,11 @@ class ContentWalker:
             self._rgb("page transparency group blends in RGB")
         self._walk(pikepdf.parse_content_stream(page), resources, _State())
 
-    def _walk(self, ops, resources, state: _State) -> None:
+    def _walk(self, ops: Iterable[Any], resources: PdfObject, state: _State) -> None:
         import pikepdf
 
-        stack = []
-        for operands, op in ops:
+        stack: list[_State] = []
+        for operands, op in ops:  # pikepdf's instructions and inline images
             op = str(op)
             if isinstance(operands, pikepdf.PdfInlineImage):  # BI … ID … EI
                 self._image(operands.obj, state, "inline image", resources)
@@ -86,7 +92,7 @@ class ContentWalker:
                 if shading is not None and self._is_rgb(shading.get("/ColorSpace"), resources):
                     self._rgb("RGB gradient (shading)")
 
-    def _xobject(self, name, resources, state: _State) -> None:
+    def _xobject(self, name: PdfObject, resources: PdfObject, state: _State) -> None:
         import pikepdf
 
         xobj = resources.get("/XObject", {}).get(name)
@@ -105,7 +111,7 @@ class ContentWalker:
             self._walk(pikepdf.parse_content_stream(xobj), inner, inner_state)
             self._seen_forms.discard(xobj.objgen)
 
-    def _image(self, image, state: _State, label: str, resources) -> None:
+    def _image(self, image: PdfObject, state: _State, label: str, resources: PdfObject) -> None:
         if not self.expect.pdfx or image.get("/ImageMask", image.get("/IM", False)):
             return
         space = image.get("/ColorSpace", image.get("/CS"))
@@ -125,13 +131,13 @@ class ContentWalker:
                 f"{ppi:.0f} ppi, below {self.expect.min_ppi:g} ppi",
                 f"use an image of at least {need_w}×{need_h} px, or place it smaller"))
 
-    def _glyphs(self, operands, font) -> None:
+    def _glyphs(self, operands: PdfObject, font: PdfObject | None) -> None:
         """Find glyph 0 (.notdef) among the codes a text operator shows."""
         if font is None:
             return
         import pikepdf
 
-        strings = []
+        strings: list[bytes] = []
         for item in operands:
             if isinstance(item, pikepdf.Array):
                 strings += [bytes(s) for s in item if isinstance(s, pikepdf.String)]
@@ -141,8 +147,8 @@ class ContentWalker:
             to_cid = cid_map(font.get("/Encoding"))
             if to_cid is None:
                 return  # a predefined CMap other than Identity: not decoded here
-            gid_map = font.DescendantFonts[0].get("/CIDToGIDMap", "/Identity")
-            table = None if isinstance(gid_map, pikepdf.Name) else gid_map.read_bytes()
+            gid_map = font.DescendantFonts[0].get("/CIDToGIDMap")  # absent or /Identity: GID = CID
+            table = gid_map.read_bytes() if isinstance(gid_map, pikepdf.Stream) else None
             for data in strings:
                 for i in range(0, len(data) - 1, 2):
                     cid = to_cid(int.from_bytes(data[i:i + 2], "big"))
@@ -150,7 +156,8 @@ class ContentWalker:
                     if gid == 0:
                         return self._notdef(font)
         elif "/Differences" in font.get("/Encoding", {}):
-            names, code = {}, 0
+            names: dict[int, str] = {}
+            code = 0
             for item in font.Encoding.Differences:
                 if isinstance(item, int):
                     code = int(item)
@@ -159,7 +166,7 @@ class ContentWalker:
             if any(names.get(byte) == "/.notdef" for data in strings for byte in data):
                 self._notdef(font)
 
-    def _notdef(self, font) -> None:
+    def _notdef(self, font: PdfObject) -> None:
         base = str(font.get("/BaseFont", "?"))[1:]
         self.issues.append((f"missing glyph (.notdef) in font {base}: a character the font does not have",
                             "use a font that covers the text's script (add it to the template's "
@@ -169,7 +176,7 @@ class ContentWalker:
              "in print editions") -> None:
         self.issues.append((f"{what} in a PDF/X (print) edition", fix))
 
-    def _is_rgb(self, space, resources, depth: int = 0) -> bool:
+    def _is_rgb(self, space: PdfObject | None, resources: PdfObject, depth: int = 0) -> bool:
         """True when a colour space (name or array, resolved through resources) is RGB-based."""
         import pikepdf
 

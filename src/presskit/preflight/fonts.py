@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from .pdf import Expectations
+
+    # A pikepdf object as the checks read it: duck-typed, a plain {} standing in for a missing
+    # dictionary (pikepdf's types allow neither that nor the content operands' own types).
+    PdfObject = Any
 
 STYLE_WORDS = {"regular", "bold", "italic", "oblique", "light", "medium", "semibold", "black",
                "thin", "extralight", "extrabold", "condensed", "semicondensed", "book", "roman",
                "demilight"}
 
 
-def check_fonts(fonts: dict, expect: Expectations) -> list[tuple[str, str]]:
+def check_fonts(fonts: dict[str, PdfObject], expect: Expectations) -> list[tuple[str, str]]:
     """Fonts used on a page: embedded, and of a family the configuration names."""
     out = []
     for base, font in fonts.items():
@@ -32,7 +38,7 @@ def check_fonts(fonts: dict, expect: Expectations) -> list[tuple[str, str]]:
     return out
 
 
-def descriptor_of(font):
+def descriptor_of(font: PdfObject) -> PdfObject | None:
     """The FontDescriptor of a PDF font (of its descendant, for a Type0 font)."""
     if font.get("/Subtype") == "/Type0":
         font = font.DescendantFonts[0]
@@ -44,7 +50,7 @@ def squash(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
-def font_family(descriptor, base: str) -> str:
+def font_family(descriptor: PdfObject, base: str) -> str:
     """The family a font program declares (name table), else its PostScript name minus styles."""
     for key in ("/FontFile2", "/FontFile3"):
         if key in descriptor:
@@ -55,7 +61,7 @@ def font_family(descriptor, base: str) -> str:
 
                 names = TTFont(io.BytesIO(descriptor[key].read_bytes()), lazy=True)["name"]
                 for name_id in (16, 1):
-                    record = names.getDebugName(name_id)
+                    record: str | None = names.getDebugName(name_id)
                     if record:
                         return record
             except Exception:  # a CFF-only or damaged program: fall back to the PostScript name
@@ -72,7 +78,7 @@ def family_from_name(base: str) -> str:
     return " ".join(words)
 
 
-def cid_map(encoding):
+def cid_map(encoding: PdfObject | None) -> Callable[[int], int] | None:
     """Code → CID for a Type0 font's encoding: Identity, or an embedded two-byte CMap.
 
     WeasyPrint writes its own CMap when text holds characters no font has: their codes map to
@@ -85,7 +91,9 @@ def cid_map(encoding):
     if not isinstance(encoding, pikepdf.Stream):
         return None
     tokens = encoding.read_bytes().decode("latin-1").split()
-    single, ranges, i = {}, [], 0
+    single: dict[int, int] = {}
+    ranges: list[tuple[int, int, int]] = []
+    i = 0
     while i < len(tokens):
         if tokens[i] == "begincidchar":
             i += 1
@@ -113,6 +121,6 @@ def cid_map(encoding):
 
 
 
-def family_allowed(family: str, families) -> bool:
+def family_allowed(family: str, families: Iterable[str]) -> bool:
     """Whether *family* is one of the configured *families* (compared squashed)."""
     return squash(family) in {squash(f) for f in families}

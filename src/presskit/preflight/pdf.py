@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..store import JsonStore, code_version
@@ -11,9 +12,17 @@ from . import content, fonts
 from .content import ContentWalker
 from .fonts import check_fonts
 
+if TYPE_CHECKING:
+    import pikepdf
+
+    from ..build.units import Unit
+    from ..source.config import Campaign
+    from .fonts import PdfObject
+
 MM = 72 / 25.4
 CACHE_FILE = "preflight.json"  # under build/.presskit/
 BOX_TOLERANCE_PT = 0.5
+Box = tuple[float, float, float, float]  # x0 y0 x1 y1, lower left first
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class Expectations:
     draft: bool = False  # built with --draft: the DRAFT mark may cross the safety margin
 
 
-def expectations_for(campaign, unit, draft: bool = False) -> Expectations:
+def expectations_for(campaign: Campaign, unit: Unit, draft: bool = False) -> Expectations:
     """The rules for one built unit, from the campaign's print settings and the output's kind."""
     out = campaign.outputs[unit.output]
     return Expectations(pdfx=unit.edition == "print", booklet=out.booklet and unit.edition == "print",
@@ -63,7 +72,7 @@ def _store(root: Path) -> JsonStore:
     return JsonStore(root, CACHE_FILE, code_version(__name__, content.__name__, fonts.__name__), create=True)
 
 
-def preflight_project(campaign) -> tuple[list[Finding], int]:
+def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
     """Preflight every built PDF of the project (cached per file digest); returns findings and count."""
     from ..build.formats import format_of
     from ..build.units import plan
@@ -71,7 +80,8 @@ def preflight_project(campaign) -> tuple[list[Finding], int]:
 
     root = campaign.root
     store = _store(root)
-    findings, checked = [], 0
+    findings: list[Finding] = []
+    checked = 0
     drafts = draft_targets(root)
     for unit in plan(campaign):
         path = root / unit.target
@@ -125,9 +135,9 @@ def inspect_pdf(path: Path, expect: Expectations, name: str | None = None) -> li
 
 # ---- document-level rules ------------------------------------------------------------------
 
-def check_document(pdf, expect: Expectations) -> list[tuple[int | None, str, str]]:
+def check_document(pdf: pikepdf.Pdf, expect: Expectations) -> list[tuple[int | None, str, str]]:
     """Page count of booklets and the PDF/X output intent."""
-    out = []
+    out: list[tuple[int | None, str, str]] = []
     count = len(pdf.pages)
     if expect.booklet and count % 4:
         out.append((None, f"booklet has {count} pages, not a multiple of 4 (saddle stitching needs "
@@ -142,7 +152,7 @@ def check_document(pdf, expect: Expectations) -> list[tuple[int | None, str, str
     return out
 
 
-def check_boxes(page, expect: Expectations) -> list[tuple[str, str]]:
+def check_boxes(page: pikepdf.Page, expect: Expectations) -> list[tuple[str, str]]:
     """TrimBox and BleedBox present, bleed as configured, both inside the MediaBox."""
     fix = "build print editions with presskit (pdf/finish.py sets the boxes); check print.bleed_mm"
     if "/TrimBox" not in page.obj:
@@ -162,12 +172,12 @@ def check_boxes(page, expect: Expectations) -> list[tuple[str, str]]:
     return out
 
 
-def _box(obj) -> tuple[float, float, float, float]:
+def _box(obj: PdfObject) -> Box:
     x0, y0, x1, y1 = (float(v) for v in obj)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _inside(inner, outer) -> bool:
+def _inside(inner: Box, outer: Box) -> bool:
     t = BOX_TOLERANCE_PT
     return (inner[0] >= outer[0] - t and inner[1] >= outer[1] - t
             and inner[2] <= outer[2] + t and inner[3] <= outer[3] + t)

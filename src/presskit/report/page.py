@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
 from ..files import BUILD_DIR, STATE_DIR
+
+if TYPE_CHECKING:
+    from ..build.run import Report
+    from ..build.units import Unit
+    from ..errors import Problem
+    from ..source.config import Campaign
+
+    # One output file on the page: its unit, what is known about the file (None: not on disk),
+    # status, seconds its last build took, and the problems of this run's attempt.
+    Card = tuple[Unit, dict[str, Any] | None, str, float | None, list[Problem]]
 
 LIVE_FILE = "live.json"  # under build/.presskit/: the version a served report polls to reload itself
 
@@ -82,7 +93,8 @@ LIVE_SCRIPT = """
 """
 
 
-def page(campaign, cards, report, errors, translations, findings, live) -> str:
+def page(campaign: Campaign, cards: list[Card], report: Report | None, errors: list[Problem],
+         translations: list[dict[str, Any]] | None, findings: dict[str, list[Problem] | None], live: int) -> str:
     """The whole report page."""
     pages = sum(info.get("pages", 0) for _, info, *_ in cards if info)
     present = sum(1 for _, info, *_ in cards if info)
@@ -104,8 +116,8 @@ def page(campaign, cards, report, errors, translations, findings, live) -> str:
         parts += [f"<li>{e(p)}</li>" for p in [*errors, *failed]]
         parts.append("</ul></div>")
     parts.append("<h2>Outputs</h2>")
-    for output, group in groupby(cards, key=lambda c: c[0].output):
-        group = list(group)
+    for output, same_output in groupby(cards, key=lambda c: c[0].output):
+        group = list(same_output)
         copies = [c for c in group if getattr(c[0], "variant", "")]
         parts.append(f'<h3 id="output-{e(output)}">{e(output)}</h3><div class="units">')
         parts += [_card(*card, found=findings.get(card[0].target)) for card in group if card not in copies]
@@ -123,7 +135,7 @@ def page(campaign, cards, report, errors, translations, findings, live) -> str:
             f"{CHECK_SCRIPT}{script}</body></html>\n")
 
 
-def _chip(value, label) -> str:
+def _chip(value: object, label: str) -> str:
     return f'<div class="chip"><b>{e(value)}</b>{e(label)}</div>'
 
 
@@ -132,7 +144,7 @@ def _href(target: str) -> str:
     return e(target.removeprefix(BUILD_DIR + "/"))
 
 
-def _preflight_tag(found) -> str:
+def _preflight_tag(found: list[Problem] | None) -> str:
     if found is None:
         return ""
     if not found:
@@ -140,7 +152,8 @@ def _preflight_tag(found) -> str:
     return f'<span class="tag bad">preflight: {len(found)} finding{"s" if len(found) > 1 else ""}</span>'
 
 
-def _card(unit, info, status, seconds, problems, found=None) -> str:
+def _card(unit: Unit, info: dict[str, Any] | None, status: str, seconds: float | None, problems: list[Problem],
+          found: list[Problem] | None = None) -> str:
     href = _href(unit.target)
     facts = []
     if info:
@@ -178,14 +191,14 @@ def _card(unit, info, status, seconds, problems, found=None) -> str:
     return "".join(out)
 
 
-def _size(info) -> str:
+def _size(info: dict[str, Any] | None) -> str:
     if not info:
         return "—"
     words = f"{info['words']} words · " if "words" in info else ""
     return words + human_size(info["size"])
 
 
-def _copies(copies) -> list[str]:
+def _copies(copies: list[Card]) -> list[str]:
     opened = " open" if len(copies) <= 6 else ""  # a long list stays folded
     out = [f'<details class="copies"{opened}><summary>{len(copies)} recipient copies</summary><table>'
            "<tr><th>file</th><th>recipient</th><th>language</th><th>size</th><th>built in</th>"
@@ -202,7 +215,7 @@ def _copies(copies) -> list[str]:
     return out + ["</table></details>"]
 
 
-def _translations(rows, campaign) -> list[str]:
+def _translations(rows: list[dict[str, Any]] | None, campaign: Campaign) -> list[str]:
     out = ["<h2>Translations</h2>"]
     if rows is None:
         return out + ['<p class="muted">Translation status is filled in by the next build that renders '
@@ -227,7 +240,7 @@ def _translations(rows, campaign) -> list[str]:
     return out + ["</table>"]
 
 
-def _preflight(findings) -> list[str]:
+def _preflight(findings: dict[str, list[Problem] | None]) -> list[str]:
     out = ["<h2>Preflight</h2>"]
     if not findings:
         return out + ['<p class="muted">No PDF built yet.</p>']
@@ -252,7 +265,7 @@ def human_size(size: int) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
 
 
-def e(value) -> str:
+def e(value: object) -> str:
     """HTML-escape any value (as html.escape with quote=True, whose import costs a no-op 3 ms)."""
     return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#x27;"))

@@ -5,6 +5,12 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from ..build.units import Decision, Result
 
 BAR_DELAY_S = 1.0  # short builds print lines only; a bar flashing for 0.3 s is noise
 
@@ -23,9 +29,10 @@ class BuildProgress:
         self.total = self.done = 0
         self.lock = threading.Lock()
         self.timer: threading.Timer | None = None
-        self.progress = self.task = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
-    def plan(self, decisions) -> None:
+    def plan(self, decisions: list[Decision]) -> None:
         """Learn how many units will render; arm the timer that brings up the bar."""
         self.total = sum(1 for d in decisions if d.rebuild)
         if self.total and self.bar_allowed:
@@ -45,7 +52,7 @@ class BuildProgress:
             self.task = self.progress.add_task("build", total=self.total, completed=self.done)
             self.progress.start()
 
-    def __call__(self, result) -> None:
+    def __call__(self, result: Result) -> None:
         """One unit finished (built or failed)."""
         with self.lock:
             self.done += 1
@@ -55,7 +62,7 @@ class BuildProgress:
                     self.progress.console.print(line, highlight=False, markup=False)
                 else:
                     self.echo(line)
-            if self.progress:
+            if self.progress and self.task is not None:  # the bar comes with its task
                 self.progress.update(self.task, completed=self.done)
 
     def close(self) -> None:

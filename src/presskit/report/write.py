@@ -7,7 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..build.formats import format_of_target
 from ..build.state import State
@@ -18,8 +18,14 @@ from ..store import JsonStore
 from .page import LIVE_FILE, page
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from concurrent.futures import Executor, Future
+    from types import SimpleNamespace
+
     from ..build.run import Report
+    from ..build.units import Unit
     from ..source.config import Campaign
+    from .page import Card
 
 REPORT_FILE = "index.html"
 CACHE_FILE = "report.json"  # under build/.presskit/: what the report learnt about each file, by digest
@@ -33,7 +39,7 @@ THUMB_JPEG = {"format": "JPEG", "quality": 90, "subsampling": 0}
 MAX_THUMBS = 160  # a long brochure still gets a readable page; the file itself has every page
 
 
-def write_report(campaign: Campaign, report: Report | None = None, errors: list[Problem] = (),
+def write_report(campaign: Campaign, report: Report | None = None, errors: Sequence[Problem] = (),
                  live: int = 0) -> Path:
     """Write build/index.html for the outputs on disk now; cheap when nothing changed (cached thumbnails).
 
@@ -48,7 +54,7 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: list[
     units = report_units(campaign, report)
     seconds = State(root).units
     results = {r.unit.target: r for r in report.results} if report else {}
-    cards = []
+    cards: list[Card] = []
     for unit in units:
         info = file_info(root, unit.target, files.get(unit.target))
         if info:
@@ -84,7 +90,7 @@ def replace_file(target: Path, data: bytes) -> None:
     atomic_write(target, data, durable=False)
 
 
-def report_units(campaign: Campaign, report: Report | None):
+def report_units(campaign: Campaign, report: Report | None) -> list[Unit]:
     """Every unit of the project: the build's own plan when it covered every output (no second plan)."""
     if report is not None and {d.unit.output for d in report.decisions} == set(campaign.outputs):
         return [d.unit for d in report.decisions]
@@ -93,7 +99,7 @@ def report_units(campaign: Campaign, report: Report | None):
 
 # ---- what each file is: digest, pages, thumbnails (cached by digest) -----------------------------
 
-def file_info(root: Path, target: str, known: dict | None) -> dict | None:
+def file_info(root: Path, target: str, known: dict[str, Any] | None) -> dict[str, Any] | None:
     """Size, digest, page count and thumbnails of a built file; reuses *known* if the file is unchanged."""
     try:
         st = (root / target).stat()
@@ -104,18 +110,20 @@ def file_info(root: Path, target: str, known: dict | None) -> dict | None:
     digest = hashlib.sha256((root / target).read_bytes()).hexdigest()
     if known and known.get("digest") == digest:
         return {**known, "mtime_ns": st.st_mtime_ns}
-    info = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest}
+    info: dict[str, Any] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest}
     fmt = format_of_target(target)
     if fmt is not None and not fmt.paged:
         info.update(docx_summary(root / target))
     return info
 
 
-def start_thumbnails(root: Path, files: dict):
+def start_thumbnails(root: Path, files: dict[str, dict[str, Any]]) -> Callable[[], None]:
     """Render missing page thumbnails (pypdfium2 → JPEG) and drop the folders of files that are gone,
     returning before the last images are written: call what it returns to finish."""
     thumbs = state_dir(root) / THUMBS_DIR
-    wanted, pending, encoder = set(), [], None
+    wanted: set[str] = set()
+    pending: list[tuple[dict[str, Any], dict[str, Any], list[Future[None]]]] = []  # (info, found, saved)
+    encoder: Executor | None = None
     for target, info in files.items():
         fmt = format_of_target(target)
         if fmt is None or not fmt.paged:
@@ -173,7 +181,7 @@ def thumbnails_ahead(root: Path, target: str) -> None:
         return
 
 
-def made_ahead(folder: Path) -> dict | None:
+def made_ahead(folder: Path) -> dict[str, Any] | None:
     """Pages and thumbnails recorded by thumbnails_ahead() in *folder*, if it finished."""
     try:
         found = json.loads((folder / AHEAD_FILE).read_text())
@@ -182,7 +190,8 @@ def made_ahead(folder: Path) -> dict | None:
     return found if isinstance(found, dict) and isinstance(found.get("thumbs"), list) else None
 
 
-def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict, list]:
+def render_thumbnails(pdf_path: Path, folder: Path,
+                      encoder: Executor | None = None) -> tuple[dict[str, Any], list[Future[None]]]:
     """Render the pages of a PDF to JPEGs in *folder*: the page count and image paths, and the
     futures of the files being written by *encoder* (an executor; written here when None)."""
     import pypdfium2
@@ -190,7 +199,8 @@ def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict,
     folder.mkdir(parents=True, exist_ok=True)
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     try:
-        names, saved = [], []
+        names: list[dict[str, Any]] = []
+        saved: list[Future[None]] = []
         for index in range(min(len(pdf), MAX_THUMBS)):
             page = pdf[index]
             width, height = page.get_size()
@@ -208,7 +218,7 @@ def render_thumbnails(pdf_path: Path, folder: Path, encoder=None) -> tuple[dict,
         pdf.close()
 
 
-def docx_summary(path: Path) -> dict:
+def docx_summary(path: Path) -> dict[str, Any]:
     """Words and headings of a DOCX, from its XML (it has no pages until a word processor lays it out)."""
     import zipfile
 
@@ -218,7 +228,8 @@ def docx_summary(path: Path) -> dict:
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
         return {"words": 0, "headings": []}
     paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
-    words, headings = 0, []
+    words = 0
+    headings: list[str] = []
     for para in paragraphs:
         text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para))
         words += len(text.split())
@@ -229,7 +240,7 @@ def docx_summary(path: Path) -> dict:
 
 # ---- translation status ----------------------------------------------------------------------------
 
-def translation_rows(campaign: Campaign, cache: dict, refresh: bool = True) -> list[dict] | None:
+def translation_rows(campaign: Campaign, cache: dict[str, Any], refresh: bool = True) -> list[dict[str, Any]] | None:
     """Translated / fuzzy / untranslated per language and document, cached until content or catalogs change.
 
     Rows are kept per language: an edit to one catalog recounts that language only, against the
@@ -239,7 +250,8 @@ def translation_rows(campaign: Campaign, cache: dict, refresh: bool = True) -> l
     """
     cached = cache.get("translations") or {}
     if cached and not refresh:  # a no-op shows the rows as last computed, without walking the tree
-        return cached["rows"]
+        shown: list[dict[str, Any]] = cached["rows"]
+        return shown
     if not refresh:
         return None
     shared, keys = _language_keys(campaign)
@@ -284,7 +296,7 @@ def _language_keys(campaign: Campaign) -> tuple[str, dict[str, str]]:
     return shared, keys
 
 
-def _status_rows(campaign: Campaign, langs: list[str], shared: str) -> list[dict]:
+def _status_rows(campaign: Campaign, langs: list[str], shared: str) -> list[dict[str, Any]]:
     """The translation workflow's own status (presskit i18n status) of *langs*, as report rows."""
     from ..i18n.update import status
 
@@ -293,7 +305,7 @@ def _status_rows(campaign: Campaign, langs: list[str], shared: str) -> list[dict
             for r in status(campaign, langs, templates=_extracted_messages(campaign, langs, shared))]
 
 
-def _extracted_messages(campaign: Campaign, langs: list[str], shared: str) -> dict:
+def _extracted_messages(campaign: Campaign, langs: list[str], shared: str) -> dict[str, list[SimpleNamespace]]:
     """Each language's messages (id and files) as extracted from the source with signature *shared*:
     kept in build/.presskit/ and extracted again (templates parsed, documents read) only when the
     content or the templates changed."""
@@ -302,7 +314,7 @@ def _extracted_messages(campaign: Campaign, langs: list[str], shared: str) -> di
     from ..i18n.update import extract_template
 
     store = JsonStore(campaign.root, MESSAGES_FILE, REPORT_FORMAT, create=True)
-    out = {}
+    out: dict[str, list[SimpleNamespace]] = {}
     for lang in langs:
         found = store.get(lang, shared)
         if found is None:
@@ -316,7 +328,7 @@ def _extracted_messages(campaign: Campaign, langs: list[str], shared: str) -> di
     return out
 
 
-def _tree_signature(root: Path, folders, skip: Path | None = None, suffix: str = "") -> str:
+def _tree_signature(root: Path, folders: Iterable[str], skip: Path | None = None, suffix: str = "") -> str:
     """Digest of the names, sizes and modification times of every file under *folders* (no reading),
     leaving out the folder *skip* and names not ending in *suffix*."""
     entries = []
@@ -336,7 +348,8 @@ def _tree_signature(root: Path, folders, skip: Path | None = None, suffix: str =
 PREFLIGHT_CACHE = "preflight.json"  # under build/.presskit/: written by `presskit check` (preflight.pdf)
 
 
-def preflight_findings(root: Path, files: dict, cache: dict | None = None) -> dict[str, list[Problem] | None]:
+def preflight_findings(root: Path, files: dict[str, dict[str, Any]],
+                       cache: dict[str, Any] | None = None) -> dict[str, list[Problem] | None]:
     """Preflight findings per PDF from check's cache, when it checked the file as it is now.
 
     None for a file preflight has not seen in its current state (built since the last check).
@@ -347,13 +360,13 @@ def preflight_findings(root: Path, files: dict, cache: dict | None = None) -> di
     out: dict[str, list[Problem] | None] = {}
     for target, info in files.items():
         if (fmt := format_of_target(target)) is not None and fmt.paged:
-            entry = known.get(target)
-            fresh = entry and entry.get("digest") == info["digest"]
-            out[target] = [Problem(**p) for p in entry["problems"]] if fresh else None
+            entry = known.get(target)  # used when preflight saw the file as it is now
+            out[target] = ([Problem(**p) for p in entry["problems"]]
+                           if entry and entry.get("digest") == info["digest"] else None)
     return out
 
 
-def preflight_results(root: Path, cache: dict) -> dict:
+def preflight_results(root: Path, cache: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{target: {"digest", "problems"}} from check's preflight cache, read again only when it changed."""
     path = state_dir(root) / PREFLIGHT_CACHE
     try:
@@ -363,8 +376,9 @@ def preflight_results(root: Path, cache: dict) -> dict:
         stamp = None
     kept = cache.get("preflight") or {}
     if "results" in kept and kept.get("stamp") == stamp:
-        return kept["results"]
-    results = {}
+        kept_results: dict[str, dict[str, Any]] = kept["results"]
+        return kept_results
+    results: dict[str, dict[str, Any]] = {}
     if stamp:
         from ..preflight.pdf import recorded_findings
 
@@ -381,6 +395,8 @@ def bump_live_version(root: Path, version: int) -> None:
 
 # ---- the page ------------------------------------------------------------------------------------
 
-def render_page(campaign, cards, report, errors, translations, findings, live) -> str:
+def render_page(campaign: Campaign, cards: list[Card], report: Report | None, errors: list[Problem],
+                translations: list[dict[str, Any]] | None, findings: dict[str, list[Problem] | None],
+                live: int) -> str:
     """The report as one self-contained HTML page (styles inline, thumbnails as relative links)."""
     return page(campaign, cards, report, errors, translations, findings, live)

@@ -9,9 +9,10 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, Problem, relpath
-from .yaml import load_yaml
+from .yaml import KeyPath, Lines, load_yaml
 
 CONFIG_FILE = Path("content") / "campaign.yaml"
 # The file formats an output may name; build/formats.py implements each (a test holds them equal).
@@ -19,8 +20,8 @@ FORMATS = ("pdf", "docx")
 EDITIONS = ("print", "screen")
 
 
-def doc(text: str, **kwargs):
-    """A dataclass field carrying its documentation (the README's configuration table)."""
+def doc(text: str, **kwargs: Any) -> Any:
+    """A dataclass field carrying its documentation (README: the configuration table)."""
     return field(metadata={"doc": text}, **kwargs)
 
 
@@ -80,9 +81,9 @@ class Campaign:
     print: PrintSettings = doc("Print production settings.", default_factory=PrintSettings)
     root: Path = field(default=Path("."), metadata={"internal": True})
     warnings: list[Problem] = field(default_factory=list, metadata={"internal": True})
-    lines: dict[tuple, int] = field(default_factory=dict, metadata={"internal": True}, repr=False)
+    lines: Lines = field(default_factory=dict, metadata={"internal": True}, repr=False)
 
-    def line_of(self, *key) -> int | None:
+    def line_of(self, *key: str | int) -> int | None:
         """Line in campaign.yaml where *key* (a path of keys) is set, if known."""
         return self.lines.get(tuple(key))
 
@@ -90,17 +91,17 @@ class Campaign:
 class _Validator:
     """Turns plain YAML data into the dataclasses, collecting every problem in one pass."""
 
-    def __init__(self, file: str, lines: dict):
+    def __init__(self, file: str, lines: Lines):
         self.file, self.lines = file, lines
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def problem(self, path, message, fix=None) -> Problem:
+    def problem(self, path: KeyPath, message: str, fix: str | None = None) -> Problem:
         line = self.lines.get(tuple(path))
         key = ".".join(str(p) for p in path)
         return Problem(self.file, line, f"{key}: {message}" if key else message, fix)
 
-    def build(self, cls, data, path: tuple):
+    def build(self, cls: Any, data: Any, path: KeyPath) -> Any:
         if not isinstance(data, dict):
             self.errors.append(self.problem(path, f"expected a mapping, got {_kind(data)}"))
             return None
@@ -122,7 +123,7 @@ class _Validator:
                                                 f"add '{name}: …' ({f.metadata['doc']})"))
         return cls(**values) if complete else None
 
-    def coerce(self, hint, value, path):
+    def coerce(self, hint: Any, value: Any, path: KeyPath) -> Any:
         origin = typing.get_origin(hint)
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -142,11 +143,11 @@ class _Validator:
                 self.errors.append(self.problem(path, f"expected a mapping, got {_kind(value)}"))
                 return _INVALID
             _, item = typing.get_args(hint)
-            items = {k: self.coerce(item, v, path + (k,)) for k, v in value.items()}
-            return _INVALID if _INVALID in items.values() else items
+            entries = {k: self.coerce(item, v, path + (k,)) for k, v in value.items()}
+            return _INVALID if _INVALID in entries.values() else entries
         return self.scalar(hint, value, path)
 
-    def scalar(self, hint, value, path):
+    def scalar(self, hint: Any, value: Any, path: KeyPath) -> Any:
         if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
         if hint is dt.date and isinstance(value, dt.date):
@@ -164,7 +165,7 @@ class _Validator:
 _INVALID = object()
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     return {dict: "a mapping", list: "a list", str: f"text '{value}'", bool: f"'{value}'"}.get(
@@ -179,7 +180,7 @@ def load_config(root: Path, strict: bool = False) -> Campaign:
     if data is None:
         data = {}
     checker = _Validator(relpath(path, root), lines)
-    campaign = checker.build(Campaign, data, ())
+    campaign: Campaign | None = checker.build(Campaign, data, ())
     if campaign is not None:
         _check_semantics(campaign, checker, root)
     if strict:

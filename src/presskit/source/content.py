@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, cast
 
 from ..errors import ContentError, Problem, relpath
 from .yaml import CONTROL_FIX
@@ -43,7 +44,7 @@ class Block:
             return "\n".join(self._table_rows())
         return "\n".join(p + t for p, t in zip(self.prefixes, self.items))
 
-    def _table_rows(self):
+    def _table_rows(self) -> Iterator[str]:
         cells = iter(self.items)
         for prefix in self.prefixes:
             if prefix.startswith("sep:"):
@@ -67,7 +68,7 @@ class Document:
 
     path: Path
     name: str  # path relative to the project root, for messages and PO references
-    meta: dict
+    meta: dict[str, Any]
     meta_lines: dict[str, int]
     blocks: list[Block]
 
@@ -101,7 +102,7 @@ class Document:
         return [s for s in out if s]
 
 
-def translatable_meta(key: str, value) -> bool:
+def translatable_meta(key: str, value: object) -> bool:
     """True for front-matter values that are prose a translator should see."""
     return (isinstance(value, str) and key not in UNTRANSLATED_KEYS and not key.endswith("_url")
             and not re.match(r"^(https?://|mailto:)", value))
@@ -135,7 +136,9 @@ def load_document(path: Path, root: Path) -> Document:
     """Parse one Markdown file with optional YAML front matter."""
     name = relpath(path, root)
     text = read_text(path, root)
-    meta, meta_lines, body_start = {}, {}, 1
+    meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
+    body_start = 1
     if m := FRONT_MATTER.match(text):
         meta, meta_lines = _front_matter(m.group(1) or "", name)
         body_start = text[: m.end()].count("\n") + 1
@@ -151,10 +154,10 @@ def load_document(path: Path, root: Path) -> Document:
 
 # Parsed front matter per process, by its text: every output of a document reads it (36 files,
 # three documents), and pure-Python YAML takes ~10 ms a time. Callers get their own copies.
-_FRONT_MATTER: dict[tuple[str, str], tuple[dict, dict]] = {}
+_FRONT_MATTER: dict[tuple[str, str], tuple[dict[str, Any], dict[str, int]]] = {}
 
 
-def _front_matter(source: str, name: str) -> tuple[dict, dict]:
+def _front_matter(source: str, name: str) -> tuple[dict[str, Any], dict[str, int]]:
     import copy
 
     if (source, name) not in _FRONT_MATTER:
@@ -165,7 +168,7 @@ def _front_matter(source: str, name: str) -> tuple[dict, dict]:
     return copy.deepcopy(meta), dict(lines)
 
 
-def _parse_front_matter(source: str, name: str) -> tuple[dict, dict]:
+def _parse_front_matter(source: str, name: str) -> tuple[dict[str, Any], dict[str, int]]:
     from .yaml import parse_yaml  # PyYAML only when a document is parsed (a no-op build parses none)
 
     data, lines = parse_yaml(source, name, offset=1, label="front matter",  # the opening --- is line 1
@@ -175,7 +178,8 @@ def _parse_front_matter(source: str, name: str) -> tuple[dict, dict]:
     if not isinstance(data, dict):
         raise ContentError(Problem(name, 2, "front matter must be a mapping of key: value lines",
                                    "write e.g. 'title: My title'"))
-    return data, {path[0]: line + 1 for path, line in lines.items() if len(path) == 1}
+    # A path of length one is a top-level key, and YAML mapping keys are strings.
+    return data, {cast(str, path[0]): line + 1 for path, line in lines.items() if len(path) == 1}
 
 
 def parse_blocks(text: str, first_line: int = 1) -> list[Block]:
@@ -215,9 +219,10 @@ def _block(lines: list[str], line: int) -> Block:
     return Block("paragraph", line, [" ".join(s.strip() for s in lines)], [""])
 
 
-def _items(kind: str, pattern: re.Pattern, lines: list[str], line: int) -> Block:
+def _items(kind: str, pattern: re.Pattern[str], lines: list[str], line: int) -> Block:
     """Items of a list or quote; continuation lines join the item above."""
-    items, prefixes = [], []
+    items: list[str] = []
+    prefixes: list[str] = []
     for text in lines:
         m = pattern.match(text)
         if m and not (kind == "quote" and items):

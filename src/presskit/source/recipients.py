@@ -10,6 +10,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, ContentError, Problem, relpath
 from .yaml import load_yaml
@@ -27,9 +28,10 @@ class Recipient:
     line: int
     data: str  # the entry as canonical JSON: what a copy depends on
 
-    def context(self) -> dict:
+    def context(self) -> dict[str, Any]:
         """What templates see as `recipient`."""
-        return json.loads(self.data)
+        entry: dict[str, Any] = json.loads(self.data)  # canonical JSON of a mapping
+        return entry
 
     @property
     def digest(self) -> str:
@@ -46,8 +48,9 @@ def load_recipients(root: Path, name: str) -> list[Recipient]:
         st = os.stat(os.path.join(root, "content", name))
     except OSError:
         st = None
-    known = st is not None and stat.S_ISREG(st.st_mode)
-    return _load(root, name, st.st_mtime_ns if known else 0, st.st_size if known else 0)
+    if st is None or not stat.S_ISREG(st.st_mode):
+        return _load(root, name, 0, 0)
+    return _load(root, name, st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=8)
@@ -78,9 +81,9 @@ def _load(root: Path, name: str, _mtime: int, _size: int) -> list[Recipient]:
             if key not in KNOWN_KEYS:
                 problems.append(Problem(file, lines.get(("recipients", i, key), line),
                                         f"unknown key '{key}'", f"use: {', '.join(sorted(KNOWN_KEYS))}"))
-        slug, name = item.get("slug"), item.get("name")
+        slug, official = item.get("slug"), item.get("name")
         slug_line = lines.get(("recipients", i, "slug"), line)
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(official, str) or not official.strip():
             problems.append(Problem(file, lines.get(("recipients", i, "name"), line),
                                     "recipient has no 'name'", "add the institution's official name"))
         if not isinstance(slug, str) or not SLUG.match(slug):
@@ -91,8 +94,8 @@ def _load(root: Path, name: str, _mtime: int, _size: int) -> list[Recipient]:
                                     f"{first_line[slug]})", "give every recipient its own slug"))
         else:
             first_line[slug] = slug_line
-        if not problems:
-            out.append(Recipient(slug, name.strip(), line,
+        if not problems and isinstance(slug, str) and isinstance(official, str):  # both are, with no problems
+            out.append(Recipient(slug, official.strip(), line,
                                  json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)))
     if problems:
         raise ContentError(problems)

@@ -43,13 +43,16 @@ def template_files(env: jinja2.Environment, name: str) -> set[str]:
     """Files of a template and of everything it includes, extends or imports (recursively)."""
     from jinja2 import meta
 
+    loader = env.loader
+    assert loader is not None  # template_environment() always gives one
     seen: dict[str, str] = {}
     todo = [name]
     while todo:
         current = todo.pop()
         if current in seen:
             continue
-        source, filename, _ = env.loader.get_source(env, current)
+        source, filename, _ = loader.get_source(env, current)
+        assert filename is not None  # a FileSystemLoader names the file of every template
         seen[current] = filename
         key = (filename, source)
         if key not in _REFERENCES:

@@ -27,7 +27,8 @@ VALUE_FIX = "write dates as YYYY-MM-DD, or quote the value to keep it as text"
 YAML_CACHE = Path("build") / ".presskit" / "yaml.json"
 YAML_CACHE_FORMAT = 2
 
-Lines = dict[tuple, int]
+KeyPath = tuple[str | int, ...]  # mapping keys and list indices, from the document's top
+Lines = dict[KeyPath, int]
 
 
 def load_yaml(path: Path, root: Path) -> tuple[Any, Lines]:
@@ -82,7 +83,7 @@ def parse_yaml(text: str, name: str, offset: int = 0, label: str = "YAML",
         return None, {}
     lines: Lines = {}
     try:
-        data = _Builder(lines).value(node, ())
+        data = _Builder(lines, offset).value(node, ())
     except _BadValue as exc:
         line, message, fixed = exc.args
         raise error(Problem(name, line + offset, message, fixed)) from None
@@ -116,14 +117,14 @@ class _BadValue(Exception):
 class _Builder:
     """Turns a composed YAML node tree into Python data, noting the line of every key path."""
 
-    def __init__(self, lines: Lines):
+    def __init__(self, lines: Lines, offset: int = 0):
         import yaml
 
-        self.lines = lines
+        self.lines, self.offset = lines, offset
         self.loader = yaml.SafeLoader("")  # builds scalars (dates, numbers, booleans)
         self.yaml = yaml
 
-    def value(self, node, path: tuple) -> Any:
+    def value(self, node: pyyaml.Node, path: KeyPath) -> Any:
         line = node.start_mark.line + 1
         self.lines[path] = line
         if len(self.lines) > MAX_YAML_VALUES:
@@ -139,8 +140,8 @@ class _Builder:
             raise _BadValue(line, f"{_dotted(path)}: '{node.value}' is not a valid value ({exc})",
                             VALUE_FIX) from None
 
-    def mapping(self, node, path: tuple) -> dict:
-        out: dict = {}
+    def mapping(self, node: pyyaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value
             line = key_node.start_mark.line + 1
@@ -148,14 +149,15 @@ class _Builder:
                 raise _BadValue(line, f"{_dotted(path + ('<<',))}: merge keys (<<) are not supported",
                                 "write the keys out in this mapping")
             if key in out:
-                raise _BadValue(line, f"{_dotted(path + (key,))}: duplicate key (first set on line "
-                                      f"{self.lines[path + (key,)]})", "keep one of the two lines")
+                first = self.lines[path + (key,)] + self.offset
+                raise _BadValue(line, f"{_dotted(path + (key,))}: duplicate key (first set on line {first})",
+                                "keep one of the two lines")
             self.lines[path + (key,)] = line
             out[key] = self.value(value_node, path + (key,))
         return out
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: KeyPath) -> str:
     return ".".join(map(str, path))
 
 
