@@ -1,7 +1,15 @@
-"""Shared fixtures: a fresh copy of the default project, and one built copy shared by output tests."""
+"""Shared fixtures.
+
+`project` and `built` are copies of the test fixture project (tests/fixtures/project/content with the
+repository's templates/): its text is written for the tests, which may assert it word for word
+(tests/fixture_text.py). `default_project` and `default_built` are copies of the real default project
+(`presskit new`): tests check only its properties (it builds, passes preflight, page counts), never
+its wording, so a copy edit to the campaign cannot break them.
+"""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +19,14 @@ import pytest
 from presskit.source.scaffold import scaffold
 
 REPO = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "project"
 PRESSKIT = [sys.executable, "-m", "presskit.cli"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: takes seconds (full builds, LibreOffice, Chromium, benchmarks); still part of the "
+                   "default run, deselect locally with -m 'not slow'")
 
 
 def run(*args, cwd=None, check=False):
@@ -22,18 +37,40 @@ def run(*args, cwd=None, check=False):
     return proc
 
 
+def copy_fixture_project(root: Path) -> Path:
+    """Make *root* a fresh copy of the fixture project: its own content/, the repository's templates/."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+    shutil.copytree(FIXTURE / "content", root / "content", ignore=ignore)
+    shutil.copytree(REPO / "templates", root / "templates", ignore=ignore)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A fresh, unbuilt copy of the default project."""
-    root = tmp_path / "project"
+    """A fresh, unbuilt copy of the fixture project."""
+    return copy_fixture_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The fixture project, built once for all tests that only read the outputs."""
+    root = copy_fixture_project(tmp_path_factory.mktemp("built") / "project")
+    run("build", "--root", root, check=True)
+    return root
+
+
+@pytest.fixture
+def default_project(tmp_path) -> Path:
+    """A fresh, unbuilt copy of the real default project (content/, templates/): for property tests only."""
+    root = tmp_path / "default"
     scaffold(root)
     return root
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The default project, built once for all tests that only read the outputs."""
-    root = tmp_path_factory.mktemp("built") / "project"
+def default_built(tmp_path_factory) -> Path:
+    """The real default project, built once: for property tests only (never assert its wording)."""
+    root = tmp_path_factory.mktemp("default_built") / "project"
     scaffold(root)
     run("build", "--root", root, check=True)
     return root

@@ -1,7 +1,7 @@
 """The bad-input corpus: every case in tests/bad_inputs/*.yaml ends in its exact message and exit code.
 
-A case starts from a small project (tests/bad_inputs/_base, or the default project with
-`base: default`) and changes it:
+A case starts from a small project (tests/bad_inputs/_base, or the test fixture project,
+tests/fixtures/project, with `base: fixture`) and changes it:
 
     files:    {path: text}            write (replace) a UTF-8 file
     append:   {path: text}            append text to a file
@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from presskit.source.scaffold import scaffold
+from conftest import copy_fixture_project
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p for p in CORPUS.glob("*.yaml"))
@@ -78,8 +78,9 @@ GENERATORS = {
 def make_project(case: dict, tmp_path: Path) -> Path:
     """The project a case describes, in a fresh folder."""
     root = tmp_path / "project"
-    if case.get("base") == "default":
-        scaffold(root)
+    assert case.get("base", "_base") in ("_base", "fixture"), f"unknown base {case['base']!r}"
+    if case.get("base") == "fixture":
+        copy_fixture_project(root)
     else:
         shutil.copytree(CORPUS / "_base", root)
     for rel in case.get("remove", []):

@@ -4,9 +4,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 
 
+@pytest.mark.slow
 def test_bench_quick_mode_writes_results(tmp_path):
     results = tmp_path / "results.md"
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "bench"), "--quick", "--output", str(results),

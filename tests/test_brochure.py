@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pikepdf
+import pyphen
 import pytest
 
 from conftest import flat, pdf_pages_text, run
+from fixture_text import (
+    BROCHURE_PRINT_PAGES,
+    CHAPTER_PAGES,
+    CHAPTERS,
+    DATES,
+    FACTS,
+    FACTS_PAGE,
+    FACTS_TITLE,
+    ORGANISATION,
+    PULL_QUOTE,
+    SOURCE_URL,
+    SUBTITLE,
+    TITLE,
+    brochure_chapters,
+)
 
 MM = 72 / 25.4
 
@@ -83,36 +100,46 @@ def test_fonts_embedded_and_subset(brochure):
         assert row[-5:-2] == ["yes", "yes", "yes"]  # emb, sub, uni
 
 
-def test_text_of_each_page_in_reading_order(pages):
-    def in_order(text, *parts):
-        # Spaces are ignored: letter-spaced labels come out of the PDF as "S A T U R S".
-        text, at = text.replace(" ", ""), -1
-        for part in (p.replace(" ", "") for p in parts):
-            found = text.find(part, at + 1)
-            assert found > at, f"{part!r} not found after position {at} in {text!r}"
-            at = found
+def in_order(text, *parts):
+    """Each part found in *text* after the one before; spaces are ignored (letter-spaced labels come
+    out of the PDF as "S A T U R S")."""
+    text, at = text.replace(" ", ""), -1
+    for part in (p.replace(" ", "") for p in parts):
+        found = text.find(part, at + 1)
+        assert found > at, f"{part!r} not found after position {at} in {text!r}"
+        at = found
 
-    in_order(pages[0], "LATVIJAS REPUBLIKAS ĀRLIETU MINISTRIJA", "Latvija ANO Drošības padomē",
-             "Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes dalībvalsti", "2021. gada 2. jūlijs")
-    in_order(pages[1], "SATURS", "01 Dalība ANO — Latvijas ārpolitikas instruments 3",
-             "02 Tiesiskums, demokrātija un drošība 4", "Fakti 5", "03 Atpazīstamība pasaulē 6",
-             "Publicēts: 2021. gada 2. jūlijs")
-    in_order(pages[2], "01", "Dalība ANO — Latvijas ārpolitikas instruments", "Tūlīt pēc neatkarības atgūšanas",
-             "multilaterālisma sniegtās iespējas.", "3")
-    in_order(pages[3], "02", "Tiesiskums, demokrātija un drošība", "Ukrainas teritoriālā integritāte",
-             "(MINUSMA).", "4")
-    in_order(pages[4], "FAKTI", "2016", "MINUSMA", "2020", "starpinstitūciju darba grupu", "Visas ministrijas")
-    in_order(pages[5], "03", "Atpazīstamība pasaulē")
-    assert pages[6] == "Dalība ANO DP simbolizē valsts briedumu un spēju uzņemties atbildību par pasaules mēroga procesiem."
-    in_order(pages[-2], "PIEZĪMES", "Latvijas Republikas Ārlietu ministrija", "https://www.mfa.gov.lv/")
-    in_order(pages[-1], "LATVIJAS REPUBLIKAS ĀRLIETU MINISTRIJA", "AVOTS", "https://www.mfa.gov.lv/lv/")
+
+def test_text_of_each_page_in_reading_order(pages):
+    assert len(pages) == BROCHURE_PRINT_PAGES
+    in_order(pages[0], ORGANISATION.upper(), TITLE, SUBTITLE, DATES["lv"])
+    toc = [f"{n:02d} {title} {page}" for n, (title, page) in enumerate(zip(CHAPTERS, CHAPTER_PAGES), 1)]
+    in_order(pages[1], "SATURS", *toc[:2], f"{FACTS_TITLE} {FACTS_PAGE}", *toc[2:], ORGANISATION,
+             f"Publicēts: {DATES['lv']}")
+    # Every chapter on its page: number, title, each paragraph and list item in order, then the folio.
+    chapters = brochure_chapters()
+    assert [title for title, _ in chapters] == CHAPTERS
+    for n, ((title, items), page) in enumerate(zip(chapters, CHAPTER_PAGES), 1):
+        in_order(pages[page - 1], f"{n:02d}", title, *items, str(page))
+    in_order(pages[FACTS_PAGE - 1], FACTS_TITLE.upper(), *(part for fact in FACTS for part in fact))
+    assert pages[CHAPTER_PAGES[2]] == PULL_QUOTE  # the page after chapter 3
+    in_order(pages[-2], "PIEZĪMES", ORGANISATION, SOURCE_URL)
+    in_order(pages[-1], ORGANISATION.upper(), "AVOTS", SOURCE_URL)
     # Covers carry no folio; inside pages do.
     assert not pages[0].endswith(" 1") and not pages[-1].rstrip().endswith(str(len(pages)))
 
 
 def test_latvian_hyphenation(brochure):
-    raw = "".join(pdf_pages_text(brochure))
-    assert "starptautis\u2010\nkajā" in raw.replace("\r", "") or "\u2010\n" in raw.replace("\r", "")
+    raw = "".join(pdf_pages_text(brochure)).replace("\r", "")
+    broken = re.findall(r"(\w+)\u2010\n(\w+)", raw)
+    assert broken, "no hyphenated line end"
+    # Each break is inside a word of the text, at a Latvian hyphenation point.
+    words = {w for _, items in brochure_chapters() for item in items for w in re.findall(r"\w+", item)}
+    words |= {w for _, text in FACTS for w in re.findall(r"\w+", text)}
+    hyphenator = pyphen.Pyphen(lang="lv")
+    for start, end in broken:
+        assert start + end in words, (start, end)
+        assert len(start) in hyphenator.positions(start + end), (start, end)
 
 
 @pytest.mark.parametrize("edition", ["brochure-lv.pdf", "brochure-lv-screen.pdf"])
@@ -130,11 +157,11 @@ def test_screen_edition_is_tagged_rgb_with_outline(screen):
     with pikepdf.open(screen) as pdf:
         assert pdf.Root.Lang == "lv" and pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
         assert pdf.Root.ViewerPreferences.DisplayDocTitle
-        assert pdf.docinfo.Title == "Latvija ANO Drošības padomē"
+        assert pdf.docinfo.Title == TITLE
         assert 'pdfuaid:part="1"' in str(pdf.open_metadata())
         with pdf.open_outline() as outline:
-            titles = [item.title for top in outline.root for item in top.children]
-        assert "Dalība ANO — Latvijas ārpolitikas instruments" in titles
+            tree = [(top.title, [item.title for item in top.children]) for top in outline.root]
+        assert tree == [(TITLE, ["Saturs", *CHAPTERS[:2], FACTS_TITLE, *CHAPTERS[2:]])]
         page = pdf.pages[2]
         assert float(page.mediabox[2]) == pytest.approx(148 * MM, abs=0.01)  # no bleed, no marks
         ops = {str(op) for _, op in pikepdf.parse_content_stream(page)}
@@ -147,6 +174,7 @@ def test_preflight_passes_on_the_built_project(built):
     assert (built / "build" / ".presskit" / "preflight.json").is_file()
 
 
+@pytest.mark.slow
 def test_longer_text_keeps_a_multiple_of_four_without_blank_pages(project):
     """Another language's text length: an extra chapter page means no pad page is needed."""
     with open(project / "content" / "brochure.md", "a", encoding="utf-8") as fh:
@@ -155,7 +183,7 @@ def test_longer_text_keeps_a_multiple_of_four_without_blank_pages(project):
     config.write_text(config.read_text().replace("    languages: [lv, en]\n", "    languages: [lv]\n"))
     run("build", "brochure", "--root", project, check=True)
     pages = [flat(p) for p in pdf_pages_text(project / "build" / "brochure" / "brochure-lv.pdf")]
-    assert len(pages) == 12
-    assert "06PapildunodaļaTeksts." in pages[9].replace(" ", "")
-    assert pages[10].replace(" ", "").startswith("PIEZĪMESLatvijasRepublikasĀrlietuministrija")
+    assert len(pages) == BROCHURE_PRINT_PAGES
+    assert f"{len(CHAPTERS) + 1:02d}PapildunodaļaTeksts." in pages[-3].replace(" ", "")
+    assert pages[-2].replace(" ", "").startswith("PIEZĪMES" + ORGANISATION.replace(" ", ""))
     assert all(p.strip() for p in pages)  # no blank page anywhere

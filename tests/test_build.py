@@ -6,23 +6,23 @@ import re
 import pytest
 import yaml
 
-from conftest import REPO, run
+from conftest import FIXTURE, run
 from presskit.build.run import build, clean_stale_temporaries
 from presskit.build.units import plan
 from presskit.errors import UsageError
 from presskit.files import atomic_write
 from presskit.source.config import load_config
 
-# One briefing copy per addressee in content/recipients.yaml, besides the general copy.
+# One briefing copy per addressee in the fixture's content/recipients.yaml, besides the general copy.
 RECIPIENTS = {f"build/briefing/recipients/briefing-lv-{r['slug']}.docx"
-              for r in yaml.safe_load((REPO / "content" / "recipients.yaml").read_text())["recipients"]}
+              for r in yaml.safe_load((FIXTURE / "content" / "recipients.yaml").read_text())["recipients"]}
 ALL = {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf",
        "build/briefing/briefing-lv.docx", "build/handouts/handout-lv.pdf"} | RECIPIENTS
 
 
 @pytest.fixture
 def project(project):
-    """The default project with every output in the source language only: these tests are about the
+    """The fixture project with every output in the source language only: these tests are about the
     engine, and seven handout languages would only slow them down (translations: test_i18n.py)."""
     path = project / "content" / "campaign.yaml"
     text = path.read_text().replace("    languages: [lv, en, fr, es, ru, ar, zh]\n    editions: [print, screen]",
@@ -58,21 +58,25 @@ def test_unknown_output_is_a_usage_error(project):
     assert str(err.value) == "<project>: unknown output 'flyer' — choose from: brochure, briefing, handouts"
 
 
+@pytest.mark.slow
 def test_second_build_rebuilds_nothing(once):
     assert rebuilt(once) == set()
 
 
+@pytest.mark.slow
 def test_template_edit_rebuilds_only_its_outputs(once):
     append(once / "templates" / "brochure" / "brochure.css", "\n/* tweak */\n")
     assert rebuilt(once) == {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf"}
 
 
+@pytest.mark.slow
 def test_shared_template_edit_rebuilds_every_user(once):
     append(once / "templates" / "shared" / "palette.css", "\n/* tweak */\n")
     assert rebuilt(once) == {"build/brochure/brochure-lv.pdf", "build/brochure/brochure-lv-screen.pdf",
                              "build/handouts/handout-lv.pdf"}
 
 
+@pytest.mark.slow
 def test_briefing_content_edit_touches_only_docx(once):
     before = {p: (once / p).stat().st_mtime_ns for p in ALL}
     append(once / "content" / "briefing.md", "\nJauns teikums.\n")
@@ -81,11 +85,13 @@ def test_briefing_content_edit_touches_only_docx(once):
     assert {p for p in ALL if before[p] != after[p]} == {"build/briefing/briefing-lv.docx"} | RECIPIENTS
 
 
+@pytest.mark.slow
 def test_touch_without_change_rebuilds_nothing(once):
     os.utime(once / "content" / "brochure.md")
     assert rebuilt(once) == set()
 
 
+@pytest.mark.slow
 def test_config_change_of_one_output_rebuilds_only_it(once):
     path = once / "content" / "campaign.yaml"
     path.write_text(path.read_text().replace("stem: handout", "stem: handout\n    editions: [print]"))
@@ -94,11 +100,13 @@ def test_config_change_of_one_output_rebuilds_only_it(once):
     assert rebuilt(once) == {"build/handouts/handout-lv.pdf", "build/handouts/handout-lv-screen.pdf"}
 
 
+@pytest.mark.slow
 def test_deleted_output_is_rebuilt(once):
     (once / "build" / "handouts" / "handout-lv.pdf").unlink()
     assert rebuilt(once) == {"build/handouts/handout-lv.pdf"}
 
 
+@pytest.mark.slow
 def test_explain_says_why(once):
     append(once / "templates" / "handout" / "handout.css", "\n")
     out = run("build", "--explain", "--root", once, check=True).stdout
@@ -108,6 +116,7 @@ def test_explain_says_why(once):
     assert f"presskit: nothing to do, all {len(ALL)} outputs up to date" in again
 
 
+@pytest.mark.slow
 def test_failed_build_keeps_last_good_output(once):
     target = once / "build" / "brochure" / "brochure-lv.pdf"
     good = target.read_bytes()
@@ -137,12 +146,14 @@ def test_stale_temporaries_are_cleaned(tmp_path):
     assert [p.name for p in (tmp_path / "brochure").iterdir()] == ["brochure-lv.pdf"]
 
 
+@pytest.mark.slow
 def test_parallel_build_produces_every_output(project):
     report = build(load_config(project), jobs=2)
     assert not report.errors
     assert all((project / t).stat().st_size > 1000 for t in ALL)
 
 
+@pytest.mark.slow
 def test_noop_build_does_not_import_renderers(once):
     """The no-op path only hashes files: WeasyPrint, python-docx and Jinja stay unloaded."""
     import subprocess
@@ -156,6 +167,7 @@ def test_noop_build_does_not_import_renderers(once):
     assert "nothing to do" in proc.stdout
 
 
+@pytest.mark.slow
 def test_workers_are_prestarted_only_when_files_changed(once):
     from presskit.build.workers import predicted_rebuild
 
@@ -173,6 +185,7 @@ def test_workers_are_prestarted_only_when_files_changed(once):
     assert predicted_rebuild(once) == (True, True)  # no build yet: everything is built
 
 
+@pytest.mark.slow
 def test_touched_files_start_workers_once(once):
     """Touched but unchanged files: the CLI starts workers on a guess, stops them when nothing is to
     be built, and marks the state checked, so the next no-op starts none."""
@@ -182,7 +195,7 @@ def test_touched_files_start_workers_once(once):
     os.utime(once / "content" / "handout.md", ns=(touched, touched))
     assert predicted_rebuild(once) == (True, True)
     proc = run("build", "--root", once, check=True)
-    assert proc.stdout.endswith("nothing to do, all 21 outputs up to date\n")
+    assert proc.stdout.endswith(f"nothing to do, all {len(ALL)} outputs up to date\n")
     assert predicted_rebuild(once) == (False, False)
 
 
@@ -202,6 +215,7 @@ def test_stopped_workers_do_not_outlive_the_build(tmp_path):
     assert len(pids) == 2 and not any(Path(f"/proc/{pid}").exists() for pid in pids)
 
 
+@pytest.mark.slow
 def test_one_worker_for_a_small_translation_edit(once):
     """A catalog save prestarts one worker; more are started only when the rest of the work (by
     last build times) outlasts a new worker's start."""
@@ -237,13 +251,13 @@ def test_one_worker_for_a_small_translation_edit(once):
     assert worth_more_workers(state, [*handout, brochure])
 
 
-def test_docx_files_go_to_one_worker_when_pdfs_keep_the_others_busy():
+def test_docx_files_go_to_one_worker_when_pdfs_keep_the_others_busy(project):
     from presskit.build.workers import docx_batch
 
-    campaign = load_config(REPO)
+    campaign = load_config(project)
     units = plan(campaign)
     docx = {u for u in units if u.target.endswith(".docx")}
-    assert len(docx) == 18 and docx_batch(campaign, units) == docx
+    assert len(docx) == 1 + len(RECIPIENTS) and docx_batch(campaign, units) == docx
     assert docx_batch(campaign, sorted(docx, key=str)) == set()  # DOCX only: spread over the workers
     pdf = [u for u in units if u.target.endswith(".pdf")]
     assert docx_batch(campaign, pdf + sorted(docx, key=str)[:1]) == set()  # one file: nothing to share

@@ -1,8 +1,11 @@
 """The command line: exit codes, messages without tracebacks, and `presskit new`."""
 
+import pytest
+
 from conftest import run
 
 
+@pytest.mark.slow
 def test_new_then_build(tmp_path):
     target = tmp_path / "x"
     proc = run("new", target, check=True)

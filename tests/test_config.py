@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from fixture_text import ORGANISATION, TITLE
 from presskit.errors import ConfigError
 from presskit.source.config import load_config
 
@@ -24,9 +25,10 @@ def line_of(root: Path, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
-def test_default_config_loads(project):
+def test_fixture_config_loads(project):
     campaign = load_config(project)
     assert campaign.source_language == "lv"
+    assert (campaign.title, campaign.organisation) == (TITLE, ORGANISATION)
     assert set(campaign.outputs) == {"brochure", "briefing", "handouts"}
     assert campaign.outputs["handouts"].stem == "handout"
     assert campaign.outputs["briefing"].format == "docx"
@@ -51,10 +53,11 @@ def test_unknown_key_suggests_close_name(project):
 
 
 def test_missing_required_key(project):
-    edit_config(project, "organisation: Latvijas Republikas Ārlietu ministrija\n", "")
+    edit_config(project, f"organisation: {ORGANISATION}\n", "")
     with pytest.raises(ConfigError) as err:
         load_config(project)
-    assert str(err.value).startswith("content/campaign.yaml:2: required key 'organisation' is missing")
+    line = line_of(project, "title: ")  # the mapping the key is missing from starts there
+    assert str(err.value).startswith(f"content/campaign.yaml:{line}: required key 'organisation' is missing")
 
 
 def test_wrong_type_names_line(project):
@@ -127,7 +130,7 @@ def test_yaml_cache_is_used_and_invalidated_by_an_edit(project):
     out = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
-    edit_config(project, "title: Latvija ANO Drošības padomē", "title: Cits nosaukums")
+    edit_config(project, f"title: {TITLE}", "title: Cits nosaukums")
     assert load_config(project).title == "Cits nosaukums"
     edit_config(project, "source_language: lv\n", "source_language: lv\n  languages: [lv]\n")
     with pytest.raises(ConfigError) as exc:

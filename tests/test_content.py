@@ -2,6 +2,7 @@
 
 import pytest
 
+from fixture_text import BROCHURE_LIST_ITEM, CHAPTERS, HANDOUT_HEADINGS, TITLE
 from presskit.errors import ContentError
 from presskit.source.content import load_document, parse_blocks
 
@@ -12,16 +13,16 @@ def write(root, name, data):
     return path
 
 
-def test_seed_document_segments(project):
+def test_fixture_document_segments(project):
     doc = load_document(project / "content" / "brochure.md", project)
     segments = doc.segments()
-    assert segments[0].context == "meta:title" and segments[0].text == "Latvija ANO Drošības padomē"
+    assert segments[0].context == "meta:title" and segments[0].text == TITLE
     texts = [s.text for s in segments]
-    assert "Dalība ANO — Latvijas ārpolitikas instruments" in texts
-    assert "Ukrainas teritoriālā integritāte;" in texts  # list items are separate segments
-    heading = next(s for s in segments if s.text == "Atpazīstamība pasaulē")
+    assert [t for t in texts if t in CHAPTERS] == CHAPTERS
+    assert BROCHURE_LIST_ITEM in texts  # list items are separate segments
+    heading = next(s for s in segments if s.text == CHAPTERS[2])
     lines = (project / "content" / "brochure.md").read_text().splitlines()
-    assert lines[heading.line - 1] == "# Atpazīstamība pasaulē"
+    assert lines[heading.line - 1] == f"# {CHAPTERS[2]}"
 
 
 def test_markdown_round_trip_keeps_structure():
@@ -38,8 +39,8 @@ def test_markdown_round_trip_keeps_structure():
 def test_localized_replaces_every_segment(project):
     doc = load_document(project / "content" / "handout.md", project)
     upper = doc.localized(lambda seg: seg.text.upper())
-    assert upper.meta["title"] == "LATVIJA ANO DROŠĪBAS PADOMĒ"
-    assert "# GALVENĀS VĒSTIS" in upper.markdown()
+    assert upper.meta["title"] == TITLE.upper()
+    assert f"# {HANDOUT_HEADINGS[0].upper()}" in upper.markdown()
 
 
 def test_bom_and_crlf_are_accepted(project):

@@ -12,6 +12,31 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from conftest import REPO, edit_reference_styles
+from fixture_text import (
+    BRIEFING_CAPTION,
+    BRIEFING_CLASSIFICATION,
+    BRIEFING_CONTACT,
+    BRIEFING_FOOTNOTE,
+    BRIEFING_HEADINGS_1,
+    BRIEFING_HEADINGS_3,
+    BRIEFING_INTERNAL_LINK,
+    BRIEFING_KEYWORDS,
+    BRIEFING_NUMBERED,
+    BRIEFING_QUOTE,
+    BRIEFING_REFERENCE,
+    BRIEFING_SUBTITLE,
+    BRIEFING_TABLE_HEADER,
+    BRIEFING_TABLE_ROWS,
+    BRIEFING_TITLE,
+    DATE,
+    DATES,
+    ORGANISATION,
+    RECIPIENT,
+    RECIPIENTS,
+    SOURCE_URL_ENCODED,
+    TITLE,
+    recipient_copy,
+)
 from presskit.build.run import build
 from presskit.errors import TemplateError
 from presskit.html.markdown import markdown_to_html
@@ -20,7 +45,7 @@ from presskit.source.content import load_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GENERAL = "build/briefing/briefing-lv.docx"
-FINANCE = "build/briefing/recipients/briefing-lv-finansu-ministrija.docx"
+COPY = recipient_copy(RECIPIENT)
 BODY_STYLES = {"Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "List Bullet",
                "List Number", "Quote", "Caption", "Addressee Label", "Addressee", "Contact", "Table Text"}
 
@@ -37,16 +62,12 @@ def styles(document):
 def test_every_paragraph_has_a_house_style(general):
     found = styles(general)
     assert {s for s, _ in found} <= BODY_STYLES
-    assert found[:2] == [("Title", "Latvijas kandidatūra ANO Drošības padomē"),
-                         ("Subtitle", "Informatīvs ziņojums ministrijām un valsts institūcijām")]
-    assert [t for s, t in found if s == "Heading 1"] == ["Kopsavilkums", "Pamatinformācija",
-                                                         "Turpmākie soļi", "Avots"]
-    assert [t for s, t in found if s == "Heading 3"] == ["Jautājumi, par kuriem Latvija jau iestājusies"]
-    assert [t for s, t in found if s == "Quote"] == [
-        "Dalība ANO DP simbolizē valsts briedumu un spēju uzņemties atbildību par pasaules mēroga procesiem."]
-    assert [t for s, t in found if s == "Caption"] == [
-        "1. tabula. Notikumi, kas minēti Ārlietu ministrijas skaidrojumā"]
-    assert found[-1] == ("Contact", "Kontaktinformācija: Latvijas Republikas Ārlietu ministrija")
+    assert found[:2] == [("Title", BRIEFING_TITLE), ("Subtitle", BRIEFING_SUBTITLE)]
+    assert [t for s, t in found if s == "Heading 1"] == BRIEFING_HEADINGS_1
+    assert [t for s, t in found if s == "Heading 3"] == BRIEFING_HEADINGS_3
+    assert [t for s, t in found if s == "Quote"] == [BRIEFING_QUOTE]
+    assert [t for s, t in found if s == "Caption"] == [BRIEFING_CAPTION]
+    assert found[-1] == ("Contact", BRIEFING_CONTACT)
     # no direct formatting where a style can carry it: runs carry at most a character style
     for p in general.element.body.iter(f"{W}r"):
         rpr = p.find(f"{W}rPr")
@@ -54,9 +75,9 @@ def test_every_paragraph_has_a_house_style(general):
 
 
 def test_recipient_copy_has_its_addressee_block(built):
-    copy = styles(docx.Document(str(built / FINANCE)))
-    assert copy[:3] == [("Addressee Label", "Adresāts"), ("Addressee", "Finanšu ministrija"),
-                        ("Title", "Latvijas kandidatūra ANO Drošības padomē")]
+    copy = styles(docx.Document(str(built / COPY)))
+    assert copy[:3] == [("Addressee Label", "Adresāts"), ("Addressee", RECIPIENTS[RECIPIENT]),
+                        ("Title", BRIEFING_TITLE)]
     assert copy[2:] == styles(docx.Document(str(built / GENERAL)))
     assert "Adresāts" not in [t for _, t in styles(docx.Document(str(built / GENERAL)))]
 
@@ -64,9 +85,11 @@ def test_recipient_copy_has_its_addressee_block(built):
 def test_numbered_lists_restart(general):
     numbering = general.part.numbering_part.element
     num_ids = [p._p.pPr.numPr.numId.val for p in general.paragraphs if p.style.name == "List Number"]
-    assert len(num_ids) == 8 and len(set(num_ids[:5])) == 1 and len(set(num_ids[5:])) == 1
-    assert num_ids[0] != num_ids[5]  # two lists, two numbering instances, each starting at 1
-    for num_id in (num_ids[0], num_ids[5]):
+    first, second = BRIEFING_NUMBERED
+    assert len(num_ids) == first + second
+    assert len(set(num_ids[:first])) == 1 and len(set(num_ids[first:])) == 1
+    assert num_ids[0] != num_ids[first]  # two lists, two numbering instances, each starting at 1
+    for num_id in (num_ids[0], num_ids[first]):
         num = numbering.num_having_numId(num_id)
         assert num.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "1"
 
@@ -75,12 +98,13 @@ def test_tables_use_named_styles_and_repeat_header_rows(general):
     facts, events = general.tables
     assert facts.style.name == "Briefing Facts"
     assert [c.text for c in facts.columns[0].cells] == ["Datums", "Numurs", "Pieejamība"]
-    assert facts.cell(0, 1).text == "2021. gada 2. jūlijs"
-    assert facts.cell(1, 1).text == "Nr. ____ (aizpilda lietvedībā)"  # no invented number
+    assert facts.cell(0, 1).text == DATES["lv"]
+    assert facts.cell(1, 1).text == BRIEFING_REFERENCE  # no invented number
+    assert facts.cell(2, 1).text == BRIEFING_CLASSIFICATION
     assert events.style.name == "Briefing Table"
     header = [r._tr.trPr is not None and r._tr.trPr.find(f"{W}tblHeader") is not None for r in events.rows]
-    assert header == [True, False, False, False]
-    assert [c.text for c in events.rows[0].cells] == ["Laiks", "Notikums"]
+    assert header == [True] + [False] * BRIEFING_TABLE_ROWS
+    assert [c.text for c in events.rows[0].cells] == BRIEFING_TABLE_HEADER
 
 
 def test_header_and_footer_carry_organisation_classification_and_page_fields(general):
@@ -90,31 +114,29 @@ def test_header_and_footer_carry_organisation_classification_and_page_fields(gen
     reference = docx.Document(str(REPO / "templates" / "briefing" / "reference.docx")).sections[0]
     assert (section.left_margin, section.top_margin) == (reference.left_margin, reference.top_margin)
     assert [p.style.name for p in section.first_page_header.paragraphs] == ["Letterhead"]
-    assert section.first_page_header.paragraphs[0].text == (
-        "Latvijas Republikas Ārlietu ministrija\tVispārpieejama informācija")
-    assert section.header.paragraphs[0].text == (
-        "Latvijas Republikas Ārlietu ministrija\t\tVispārpieejama informācija")
+    assert section.first_page_header.paragraphs[0].text == f"{ORGANISATION}\t{BRIEFING_CLASSIFICATION}"
+    assert section.header.paragraphs[0].text == f"{ORGANISATION}\t\t{BRIEFING_CLASSIFICATION}"
     for footer in (section.footer, section.first_page_footer):
         p = footer.paragraphs[0]._p
         assert [i.text for i in p.iter(f"{W}instrText")] == [" PAGE ", " NUMPAGES "]
         assert [f.get(f"{W}fldCharType") for f in p.iter(f"{W}fldChar")] == ["begin", "separate", "end"] * 2
         assert footer.paragraphs[0].style.name == "Footer"
-        assert footer.paragraphs[0].text.startswith("Latvijas kandidatūra ANO Drošības padomē\tLapa ")
+        assert footer.paragraphs[0].text.startswith(f"{BRIEFING_TITLE}\tLapa ")
 
 
 def test_document_properties_come_from_the_content(general):
     props = general.core_properties
-    assert props.title == "Latvijas kandidatūra ANO Drošības padomē"
-    assert props.subject == "Informatīvs ziņojums ministrijām un valsts institūcijām"
-    assert props.author == "Latvijas Republikas Ārlietu ministrija"
+    assert props.title == BRIEFING_TITLE
+    assert props.subject == BRIEFING_SUBTITLE
+    assert props.author == ORGANISATION
     assert props.language == "lv"
-    assert props.keywords == "ANO Drošības padome, Latvijas kandidatūra, daudzpusējā diplomātija"
-    assert props.created == props.modified == dt.datetime(2021, 7, 2, tzinfo=dt.UTC)
+    assert props.keywords == BRIEFING_KEYWORDS
+    assert props.created == props.modified == dt.datetime(DATE.year, DATE.month, DATE.day, tzinfo=dt.UTC)
     assert (props.last_modified_by, props.comments, props.revision) == ("", "", 1)
     assert props.last_printed is None
     app = next(r.target_part.blob for r in general.part.package.rels.values()
                if r.reltype == RT.EXTENDED_PROPERTIES)
-    assert b"<Company>Latvijas Republikas \xc4\x80rlietu ministrija</Company>" in app
+    assert f"<Company>{ORGANISATION}</Company>".encode() in app
     assert b"python-docx" not in app and b"Macintosh" not in app
     lang = general.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang.get(f"{W}val") == "lv-LV"
@@ -122,10 +144,8 @@ def test_document_properties_come_from_the_content(general):
 
 def test_hyperlinks_external_and_internal(general):
     links = [(h.text, h.address, h.fragment) for p in general.paragraphs for h in p.hyperlinks]
-    assert ("Turpmākie soļi", "", "turpmakie_soli") in links
-    assert ("Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes dalībvalsti?",
-            "https://www.mfa.gov.lv/lv/kapec-latvijai-ir-svar%C4%ABgi-klut-par-ano-drosibas-padomes-dalibvalsti",
-            "") in links
+    text, bookmark = BRIEFING_INTERNAL_LINK
+    assert links == [(text, "", bookmark), (TITLE, SOURCE_URL_ENCODED, "")]  # a non-ASCII URL, %-encoded
     rels = general.part.rels
     for p in general.paragraphs:
         for h in p.hyperlinks:
@@ -133,7 +153,7 @@ def test_hyperlinks_external_and_internal(general):
                 rel = rels[h._hyperlink.rId]
                 assert rel.reltype == RT.HYPERLINK and rel.is_external
     names = [b.get(f"{W}name") for b in general.element.body.iter(f"{W}bookmarkStart")]
-    assert "turpmakie_soli" in names and len(names) == len(set(names))
+    assert bookmark in names and len(names) == len(set(names))
 
 
 def test_footnote_is_a_word_footnote(built):
@@ -142,9 +162,7 @@ def test_footnote_is_a_word_footnote(built):
         body = zf.read("word/document.xml").decode()
     texts = ["".join(t.text for t in fn.iter(f"{W}t")) for fn in notes.iter(f"{W}footnote")
              if fn.get(f"{W}id") not in ("-1", "0")]
-    assert texts == [" Ārlietu ministrija, „Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes "
-                     "dalībvalsti?“, publicēts 02.07.2021., https://www.mfa.gov.lv/lv/kapec-latvijai-ir-"
-                     "svarīgi-klut-par-ano-drosibas-padomes-dalibvalsti."]
+    assert texts == [f" {BRIEFING_FOOTNOTE}"]
     assert body.count('<w:footnoteReference w:id="1"/>') == 1
     assert "fn:avots" not in body and "↩" not in body
 
@@ -158,7 +176,7 @@ def plain(markdown_text: str) -> str:
 
 
 def test_text_matches_the_source_segment_by_segment(general, built):
-    source = load_document(REPO / "content" / "briefing.md", REPO)
+    source = load_document(built / "content" / "briefing.md", built)
     blocks = []
     for item in general.iter_inner_content():
         if isinstance(item, docx.table.Table):
@@ -188,7 +206,7 @@ def test_text_matches_the_source_segment_by_segment(general, built):
 def test_identical_input_gives_identical_bytes(built, project):
     report = build(load_config(project), ["briefing"], jobs=2)
     assert not report.errors
-    for rel in (GENERAL, FINANCE):
+    for rel in (GENERAL, COPY):
         assert (project / rel).read_bytes() == (built / rel).read_bytes(), rel
     with zipfile.ZipFile(project / GENERAL) as zf:
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}

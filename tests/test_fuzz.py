@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -91,6 +92,7 @@ FUZZ = settings(max_examples=15, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(meta=front_matter, body=markdown_text, catalog=st.data())
 def test_generated_projects_build_or_fail_cleanly(meta, body, catalog, monkeypatch):
@@ -109,6 +111,7 @@ def test_generated_projects_build_or_fail_cleanly(meta, body, catalog, monkeypat
         shutil.rmtree(root.parent)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(meta=front_matter, body=markdown_text)
 def test_generated_documents_parse_or_fail_cleanly(meta, body):

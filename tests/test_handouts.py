@@ -8,17 +8,28 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 
 from conftest import flat, pdf_pages_text
+from fixture_text import (
+    DATES,
+    HANDOUT_AR_BODY_START,
+    HANDOUT_AR_MESSAGE,
+    HANDOUT_BODY,
+    HANDOUT_EN_MESSAGE,
+    HANDOUT_FR_AGENDA_END,
+    HANDOUT_ZH_AGENDA,
+    HANDOUT_ZH_BODY_START,
+    LANGUAGES,
+    NUMBER,
+    ORGANISATION,
+    ORGANISATIONS,
+    QUOTE_OPENINGS,
+    SOURCE_URL,
+    TITLES,
+)
 
-LANGS = ["lv", "en", "fr", "es", "ru", "ar", "zh"]
+LANGS = LANGUAGES
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
-# The first words of each handout, and the date as Babel writes it in that language.
-TITLES = {"lv": "Latvija ANO Drošības padomē", "en": "Latvia on the UN Security Council",
-          "fr": "La Lettonie au Conseil de sécurité de l’ONU",
-          "es": "Letonia en el Consejo de Seguridad de la ONU", "ru": "Латвия в Совете Безопасности ООН",
-          "ar": "لاتفيا في مجلس الأمن التابع للأمم المتحدة", "zh": "拉脱维亚与联合国安全理事会"}
-DATES = {"lv": "2021. gada 2. jūlijs", "en": "2 July 2021", "fr": "2 juillet 2021",
-         "es": "2 de julio de 2021", "ru": "2 июля 2021 г.", "ar": "2 يوليو 2021", "zh": "2021年7月2日"}
+SOURCE_HOST = SOURCE_URL.split("/")[2]
 
 
 def handout(built, lang, edition=""):
@@ -57,7 +68,7 @@ def test_two_a4_pages_with_title_date_and_source(built, lang):
         front, back = (flat(p) for p in pdf_pages_text(path))
         assert TITLES[lang] in front
         assert DATES[lang] in front and DATES[lang] in back
-        assert "mfa.gov.lv" in back
+        assert SOURCE_HOST in back
 
 
 def test_print_edition_has_bleed_screen_edition_has_none(built):
@@ -77,27 +88,25 @@ def test_languages_are_declared(built):
 
 def test_translated_organisation_and_key_messages(built):
     en = " ".join(flat(p) for p in pdf_pages_text(handout(built, "en")))
-    assert "Ministry of Foreign Affairs of the Republic of Latvia" in en
-    assert "Since 2016, Latvia has taken part in UN peacekeeping through the mission in Mali (MINUSMA)." in en
-    assert "Ārlietu" not in en  # nothing Latvian left but the source URL
+    assert ORGANISATIONS["en"] in en
+    assert HANDOUT_EN_MESSAGE in en
+    assert ORGANISATION not in en and TITLES["lv"] not in en  # nothing Latvian left but the source URL
     fr = " ".join(flat(p) for p in pdf_pages_text(handout(built, "fr")))
-    assert "Ministère des Affaires étrangères de la République de Lettonie" in fr
+    assert ORGANISATIONS["fr"] in fr
     assert "Texte source en letton :" in fr  # no-break space before the colon (flat() folds it)
 
 
 def test_arabic_text_is_extracted_in_logical_order(built):
     front, back = (flat(p) for p in pdf_pages_text(handout(built, "ar")))
-    assert "الهدف الأسمى من العضوية هو صون بيئة دولية مواتية لأمن لاتفيا وتعزيزها." in front
-    assert ("ستتمكن لاتفيا، بصفتها عضوا في مجلس الأمن التابع للأمم المتحدة، من الدفاع على أعلى "
-            "مستوى عن نظام دولي") in back
+    assert HANDOUT_AR_MESSAGE in front
+    assert HANDOUT_AR_BODY_START in back
 
 
 def paragraph_lines(built, lang, page_index):
     """Lines of the back page's two body paragraphs (their translations read from the catalog)."""
     from babel.messages.pofile import read_po
 
-    sources = [p for p in (built / "content" / "handout.md").read_text().split("\n\n")
-               if p.startswith(("Esot ANO", "Kā moderna"))]
+    sources = HANDOUT_BODY
     if lang == "lv":
         texts = sources
     else:
@@ -158,7 +167,7 @@ def test_chinese_uses_the_cjk_font(built):
     try:
         textpage = pdf[1].get_textpage()
         text = textpage.get_text_range()
-        index = text.index("作为联合国安全理事会成员")
+        index = text.index(HANDOUT_ZH_BODY_START)
         buffer = ctypes.create_string_buffer(256)
         for i in range(index, index + 12):
             pdfium_raw.FPDFText_GetFontInfo(textpage, i, buffer, 256, None)
@@ -169,7 +178,7 @@ def test_chinese_uses_the_cjk_font(built):
 
 def test_chinese_punctuation_is_full_width_cjk(built):
     back = flat(pdf_pages_text(handout(built, "zh"))[1])
-    assert "拉脱维亚积极主张将以下问题保留在联合国议程上：" in back
+    assert HANDOUT_ZH_AGENDA in back
 
 
 @pytest.mark.parametrize("lang", ["lv", "en", "fr", "es", "ru"])
@@ -182,14 +191,12 @@ def test_hyphenation_in_each_language(built, lang):
 def test_french_punctuation_and_numbers(built):
     # French punctuation keeps its no-break space; numbers stay as the source wrote them.
     fr = " ".join(pdf_pages_text(handout(built, "fr"))).replace("\n", " ")
-    assert "ordre du jour de l’ONU\u00a0:" in fr
+    assert HANDOUT_FR_AGENDA_END in fr
     for lang in LANGS:
-        assert "2016" in flat(" ".join(pdf_pages_text(handout(built, lang))))
+        assert NUMBER in flat(" ".join(pdf_pages_text(handout(built, lang))))
 
 
-@pytest.mark.parametrize("lang,first", [("lv", "„Dalība"), ("en", "“Membership"), ("fr", "«\u202fSiéger"),
-                                        ("es", "«La participación"), ("ru", "«Членство"),
-                                        ("ar", "«ترمز"), ("zh", "“成为")])
+@pytest.mark.parametrize("lang,first", QUOTE_OPENINGS.items())
 def test_pull_quote_in_the_languages_quotation_marks(built, lang, first):
     text = pdf_pages_text(handout(built, lang))[1]
     if lang == "ar":  # pdfium reports the mirrored glyph that right-to-left display draws

@@ -2,17 +2,31 @@
 
 import shutil
 
+import pytest
 from babel.messages.pofile import read_po
 
 from conftest import flat, pdf_pages_text, run
+from fixture_text import (
+    HANDOUT_BODY,
+    HANDOUT_EN_BODY_2,
+    HANDOUT_FR_AGENDA_HEADING,
+    HANDOUT_HEADINGS,
+    HANDOUT_ITEM,
+    HANDOUT_ITEM_RU,
+    HANDOUT_SEGMENTS,
+    LANGUAGES,
+    TITLE,
+    TITLES,
+)
 from presskit.i18n.update import catalog_bytes, read_previous_ids, status
 from presskit.source.config import load_config
 
-TARGETS = ["en", "fr", "es", "ru", "ar", "zh"]
-OLD = ("Kā moderna, inovatīva un starptautiski atbildīga valsts Latvija apņemas iesaistīties "
-       "globālajās diskusijās un dalīties ar savu pieredzi par risinājumiem.")
-NEW = OLD.replace("apņemas iesaistīties", "apņemas aktīvi iesaistīties")
+TARGETS = LANGUAGES[1:]
+OLD = HANDOUT_BODY[1]  # the second paragraph of the fixture handout
+NEW = OLD.replace("ministrija atbalsta", "ministrija aktīvi atbalsta")
+NEW_EN = HANDOUT_EN_BODY_2.replace("the Ministry supports", "the Ministry actively supports")
 SHORT = NEW[:59] + "…"  # messages quote the first 60 characters of a segment
+assert NEW != OLD and NEW_EN != HANDOUT_EN_BODY_2
 
 
 def catalog(root, lang):
@@ -49,12 +63,25 @@ def edit_handout(root, old, new):
     path.write_text(text.replace(old, new))
 
 
+def handout_line(root, text):
+    """The line of content/handout.md that *text* starts on."""
+    source = (root / "content" / "handout.md").read_text()
+    assert text in source
+    return source[: source.index(text)].count("\n") + 1
+
+
+def entries(root, lang):
+    """How many messages the catalog of *lang* holds."""
+    return len([m for m in catalog(root, lang) if m.id])
+
+
 def test_update_is_idempotent_and_keeps_every_translation(project):
     before = {lang: {m.id: m.string for m in catalog(project, lang) if m.id} for lang in TARGETS}
     run("i18n", "update", "--root", project, check=True)
     first = {lang: (project / f"content/translations/{lang}.po").read_bytes() for lang in TARGETS}
     proc = run("i18n", "update", "--root", project, check=True)
-    assert "unchanged content/translations/fr.po: 22 messages, 0 new, 0 fuzzy, 0 obsolete" in proc.stdout
+    assert (f"unchanged content/translations/fr.po: {entries(project, 'fr')} messages, 0 new, 0 fuzzy, "
+            "0 obsolete") in proc.stdout
     for lang in TARGETS:
         assert (project / f"content/translations/{lang}.po").read_bytes() == first[lang]
         assert {m.id: m.string for m in catalog(project, lang) if m.id} == before[lang]
@@ -72,32 +99,35 @@ def test_status_numbers_match_the_catalogs(project):
             assert row.untranslated == 0
         assert sum(r.total for r in rows if r.lang == lang) >= len([m for m in cat if m.id])
     handout_fr = next(r for r in rows if r.lang == "fr" and r.document == "content/handout.md")
-    assert handout_fr.translated == 18
+    assert handout_fr.translated == HANDOUT_SEGMENTS
     proc = run("i18n", "status", "--strict", "--root", project)
     assert proc.returncode == 0
     assert "content/handout.md" in proc.stdout and "complete" in proc.stdout
 
 
+@pytest.mark.slow
 def test_edited_paragraph_is_fuzzy_everywhere_and_release_build_refuses_it(project):
     config = (project / "content" / "campaign.yaml").read_text()
+    messages = entries(project, "fr")
     only_languages(project, ["en", "fr", "ar"])
     edit_handout(project, OLD, NEW)
+    line = handout_line(project, NEW)
     # Before `i18n update`, the edited segment is simply not in the catalog: refused too.
     proc = run("build", "handouts", "-j1", "--root", project)
     assert proc.returncode == 1
-    assert (f"content/translations/fr.po: segment from content/handout.md:19 is not in the catalog: "
+    assert (f"content/translations/fr.po: segment from content/handout.md:{line} is not in the catalog: "
             f"“{SHORT}”") in proc.stderr
 
     (project / "content" / "campaign.yaml").write_text(config)
     proc = run("i18n", "update", "--root", project, check=True)
     # The old entry is not obsolete: it became the fuzzy one, its source kept as `#| msgid`.
-    assert "updated content/translations/fr.po: 22 messages, 0 new, 1 fuzzy, 0 obsolete" in proc.stdout
+    assert f"updated content/translations/fr.po: {messages} messages, 0 new, 1 fuzzy, 0 obsolete" in proc.stdout
     only_languages(project, ["en", "fr", "ar"])
     for lang in TARGETS:
         entry = catalog(project, lang)[NEW]
         assert entry.fuzzy and entry.previous_id == [OLD], lang
-        assert entry.locations == [("content/handout.md", 19)]
-        assert '#| msgid ""\n#| "Kā moderna,' in (project / f"content/translations/{lang}.po").read_text()
+        assert entry.locations == [("content/handout.md", line)]
+        assert f'#| msgid ""\n#| "{OLD.split()[0]} ' in (project / f"content/translations/{lang}.po").read_text()
     if shutil.which("msgfmt"):  # GNU gettext (bootstrap --test installs it) accepts what presskit wrote
         for lang in TARGETS:
             run_msgfmt(project / "content" / "translations" / f"{lang}.po")
@@ -110,15 +140,13 @@ def test_edited_paragraph_is_fuzzy_everywhere_and_release_build_refuses_it(proje
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     for lang in ("en", "fr", "ar"):
-        line = catalog(project, lang)[NEW].lineno
-        assert (f"error: content/translations/{lang}.po:{line}: stale (fuzzy) translation of "
-                f"content/handout.md:19: “{SHORT}” "
+        assert (f"error: content/translations/{lang}.po:{catalog(project, lang)[NEW].lineno}: stale (fuzzy) "
+                f"translation of content/handout.md:{line}: “{SHORT}” "
                 f"— check the translation against the new source, then clear the fuzzy flag") in proc.stderr
         assert f"build/handouts/handout-{lang}.pdf: 1 segment(s) not translated into {lang}" in proc.stderr
     assert not (project / "build" / "handouts" / "handout-fr.pdf").exists()
 
-    fixed = {"en": "As a modern, innovative and internationally responsible country, Latvia is committed "
-                   "to engaging actively in global discussions and sharing its experience of solutions."}
+    fixed = {"en": NEW_EN}
     for lang in TARGETS:
         cat = catalog(project, lang)
         cat[NEW].string = fixed.get(lang, cat[NEW].string)
@@ -126,31 +154,35 @@ def test_edited_paragraph_is_fuzzy_everywhere_and_release_build_refuses_it(proje
         save(project, lang, cat)
     run("build", "handouts", "-j1", "--root", project, check=True)
     back = flat(pdf_pages_text(project / "build" / "handouts" / "handout-en.pdf")[1])
-    assert "Latvia is committed to engaging actively in global discussions" in back
+    assert "the Ministry actively supports wastewater treatment" in back
     assert run("i18n", "status", "--strict", "--root", project).returncode == 0
 
 
 def test_removed_segment_becomes_obsolete(project):
-    edit_handout(project, "- Kibernetiskā drošība\n", "")
+    messages = entries(project, "ru")
+    edit_handout(project, f"- {HANDOUT_ITEM}\n", "")
     proc = run("i18n", "update", "--lang", "ru", "--root", project, check=True)
-    assert "updated content/translations/ru.po: 21 messages, 0 new, 0 fuzzy, 1 obsolete" in proc.stdout
+    assert f"updated content/translations/ru.po: {messages - 1} messages, 0 new, 0 fuzzy, 1 obsolete" in proc.stdout
     cat = catalog(project, "ru")
-    assert "Kibernetiskā drošība" not in cat and cat.obsolete["Kibernetiskā drošība"].string == "Кибербезопасность"
-    assert '#~ msgid "Kibernetiskā drošība"' in (project / "content" / "translations" / "ru.po").read_text()
+    assert HANDOUT_ITEM not in cat and cat.obsolete[HANDOUT_ITEM].string == HANDOUT_ITEM_RU
+    assert f'#~ msgid "{HANDOUT_ITEM}"' in (project / "content" / "translations" / "ru.po").read_text()
 
 
+@pytest.mark.slow
 def test_draft_build_uses_the_source_text_and_marks_every_page(project):
     only_languages(project, ["fr"])
-    edit_handout(project, "# ANO darba kārtībā\n", "# ANO darba kārtībā\n\nJauns teikums bez tulkojuma.\n")
+    heading = f"# {HANDOUT_HEADINGS[2]}\n"
+    edit_handout(project, heading, heading + "\nJauns teikums bez tulkojuma.\n")
+    line = handout_line(project, "Jauns teikums")
     run("i18n", "update", "--root", project, check=True)
     proc = run("build", "handouts", "-j1", "--root", project)
     assert proc.returncode == 1
-    assert "untranslated segment from content/handout.md:25: “Jauns teikums bez tulkojuma.”" in proc.stderr
+    assert f"untranslated segment from content/handout.md:{line}: “Jauns teikums bez tulkojuma.”" in proc.stderr
     run("build", "handouts", "--draft", "-j1", "--root", project, check=True)
     pages = pdf_pages_text(project / "build" / "handouts" / "handout-fr.pdf")
     assert len(pages) == 2 and all("DRAFT" in page for page in pages)
     assert "Jauns teikums bez tulkojuma." in flat(pages[1])
-    assert "À l’ordre du jour de l’ONU".upper() in flat(pages[1]).upper()
+    assert HANDOUT_FR_AGENDA_HEADING.upper() in flat(pages[1]).upper()
     # A release build afterwards is not fooled by the draft on disk.
     assert run("build", "handouts", "-j1", "--root", project).returncode == 1
 
@@ -167,6 +199,7 @@ def test_missing_template_string_is_refused(project):
             f"“Vairāk informācijas” — translate it") in proc.stderr
 
 
+@pytest.mark.slow
 def test_broken_po_file_names_file_and_line(project):
     only_languages(project, ["fr"])
     path = project / "content" / "translations" / "fr.po"
@@ -184,8 +217,9 @@ def test_broken_po_file_names_file_and_line(project):
 def test_po_file_that_is_not_utf8(project):
     path = project / "content" / "translations" / "zh.po"
     data = path.read_bytes()
-    line = data[: data.index("拉脱维亚与".encode())].count(b"\n") + 1
-    path.write_bytes(data.replace("拉脱维亚与".encode(), "拉脱维亚与".encode("gb18030")))
+    title = TITLES["zh"]  # saved in the Chinese national encoding, GB 18030, instead of UTF-8
+    line = data[: data.index(title.encode())].count(b"\n") + 1
+    path.write_bytes(data.replace(title.encode(), title.encode("gb18030")))
     proc = run("i18n", "status", "--root", project)
     assert proc.returncode == 1
     assert proc.stderr == (f"error: content/translations/zh.po:{line}: not valid UTF-8 (byte 0xc0) "
@@ -203,11 +237,13 @@ def test_unknown_language(project):
     path = project / "content" / "campaign.yaml"
     path.write_text(path.read_text().replace("languages: [lv, en, fr, es, ru, ar, zh]\ndate",
                                              "languages: [lv, en, xx]\ndate"))
+    line = path.read_text().splitlines().index("languages: [lv, en, xx]") + 1
     proc = run("i18n", "status", "--root", project)
     assert proc.returncode == 1
-    assert "content/campaign.yaml:6: languages.2: unknown language code 'xx'" in proc.stderr
+    assert f"content/campaign.yaml:{line}: languages.2: unknown language code 'xx'" in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
     from presskit.build.run import build
     from presskit.build.state import State
@@ -220,7 +256,8 @@ def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
     report = build(load_config(project), ["brochure", "handouts"], jobs=1)
     assert not report.errors
     cat = catalog(project, "en")
-    cat["Galvenās vēstis"].string = "Main messages"  # a heading of the handout only
+    heading = HANDOUT_HEADINGS[0]
+    cat[heading].string = "Main messages"  # a heading of the handout only
     save(project, "en", cat)
     report = build(load_config(project), ["brochure", "handouts"], jobs=1)
     assert {r.unit.target for r in report.results} == {"build/handouts/handout-en.pdf"}
@@ -228,7 +265,8 @@ def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
     assert reasons["build/handouts/handout-en.pdf"] == ["changed_translation: content/translations/en.po"]
     assert reasons["build/brochure/brochure-en.pdf"] == ["up to date"]
     # The campaign title is printed by every English output: its translation concerns them all.
-    cat["Latvija ANO Drošības padomē"].string = "Latvia and the UN Security Council"
+    assert cat[TITLE].string == TITLES["en"]
+    cat[TITLE].string = "Clean Lakes of Example County"
     save(project, "en", cat)
     campaign = load_config(project)
     state = State(project)
@@ -237,9 +275,9 @@ def test_a_translation_edit_rebuilds_only_the_outputs_that_use_it(project):
     # What each output recorded is the entries its renderer asked for: the handout's heading is not
     # among the brochure's, the campaign title is among both.
     used = {t: set(state.units[t]["messages"]["ids"]) for t in stale}
-    assert "Galvenās vēstis" in used["build/handouts/handout-en.pdf"]
-    assert "Galvenās vēstis" not in used["build/brochure/brochure-en.pdf"]
-    assert all("Latvija ANO Drošības padomē" in ids for ids in used.values())
+    assert heading in used["build/handouts/handout-en.pdf"]
+    assert heading not in used["build/brochure/brochure-en.pdf"]
+    assert all(TITLE in ids for ids in used.values())
     # A state written by an older presskit (no list of entries) rebuilds rather than guessing.
     build(campaign, ["handouts"], jobs=1)
     state = State(project)

@@ -2,12 +2,15 @@
 
 
 from conftest import run
+from fixture_text import HANDOUT_ITEM, NUMBER, NUMBERED_MESSAGE
 from presskit.i18n.qa import check_message
 from presskit.preflight.fonts import family_allowed, family_from_name
 from presskit.preflight.pdf import Expectations, inspect_pdf
 from test_i18n import catalog, save
 
-MINUSMA = "Kopš 2016. gada Latvija piedalās ANO miera uzturēšanā misijā Mali (MINUSMA)."
+NUMBERED = NUMBERED_MESSAGE  # a handout segment with a number in it
+WITHOUT_NUMBER = {"fr": "Le ministère contrôle vingt lacs chaque été.",  # the year dropped
+                  "es": f"Desde {NUMBER}, veinte lagos."}  # far too short for the source
 
 
 def test_numbers_urls_links_emphasis_and_placeholders_must_survive():
@@ -36,30 +39,33 @@ def test_length_far_from_the_language_norm_is_a_warning():
 
 def test_check_fails_on_a_dropped_number_and_names_the_po_line(project):
     cat = catalog(project, "fr")
-    cat[MINUSMA].string = "La Lettonie participe au maintien de la paix au Mali (MINUSMA)."
+    cat[NUMBERED].string = WITHOUT_NUMBER["fr"]
     save(project, "fr", cat)
-    line = catalog(project, "fr")[MINUSMA].lineno
+    line = catalog(project, "fr")[NUMBERED].lineno
     proc = run("check", "--root", project)
     assert proc.returncode == 1
-    assert proc.stderr == (f"error: content/translations/fr.po:{line}: numbers differ: source has 2016, "
-                           f"translation has none (“{MINUSMA[:59]}…”) "
+    assert proc.stderr == (f"error: content/translations/fr.po:{line}: numbers differ: source has {NUMBER}, "
+                           f"translation has none (“{NUMBERED[:59]}…”) "
                            f"— correct the msgstr\n")
 
 
 def test_check_warns_on_length_but_passes(project):
     cat = catalog(project, "es")
-    cat[MINUSMA].string = "Desde 2016, MINUSMA."
+    cat[NUMBERED].string = WITHOUT_NUMBER["es"]
     save(project, "es", cat)
+    line = catalog(project, "es")[NUMBERED].lineno
     proc = run("check", "--root", project)
     assert proc.returncode == 0
-    assert "warning: content/translations/es.po:" in proc.stderr and "length 0.26×" in proc.stderr
+    assert proc.stderr == (f"warning: content/translations/es.po:{line}: length 0.38× the source, far from the "
+                           f"usual 1.12× for es: is a sentence missing or repeated? (“{NUMBERED[:59]}…”) "
+                           "— check the msgstr\n")
 
 
 def test_check_fails_on_a_character_no_configured_font_has(project):
     cat = catalog(project, "ru")
-    cat["Kibernetiskā drošība"].string = "Кибербезопасность 𓀀"
+    cat[HANDOUT_ITEM].string += " 𓀀"
     save(project, "ru", cat)
-    line = catalog(project, "ru")["Kibernetiskā drošība"].lineno
+    line = catalog(project, "ru")[HANDOUT_ITEM].lineno
     proc = run("check", "--root", project)
     assert proc.returncode == 1
     assert (f"error: content/translations/ru.po:{line}: no configured font has a glyph for 𓀀 (U+13000) "
@@ -117,13 +123,13 @@ def test_catalog_checks_are_cached_per_catalog_and_fonts(project, monkeypatch):
     assert i18n_check.catalog_checks(load_config(project)) == first and checked == []
 
     cat = catalog(project, "fr")
-    cat[MINUSMA].string = "La Lettonie participe au maintien de la paix au Mali (MINUSMA)."
-    cat["Kibernetiskā drošība"].string = "Cybersécurité 𓀀"
+    cat[NUMBERED].string = WITHOUT_NUMBER["fr"]
+    cat[HANDOUT_ITEM].string += " 𓀀"
     save(project, "fr", cat)
     errors, warnings = i18n_check.catalog_checks(load_config(project))
     assert checked == [("glyphs", "fr"), ("qa", "fr")]
     assert [p.message.split(" (")[0] for p in errors] == [
-        "numbers differ: source has 2016, translation has none", "no configured font has a glyph for 𓀀"]
+        f"numbers differ: source has {NUMBER}, translation has none", "no configured font has a glyph for 𓀀"]
     monkeypatch.undo()
     uncached = (real_catalogs(load_config(project)), real_glyphs(load_config(project)))
     assert (errors, warnings) == (uncached[0][0] + uncached[1], uncached[0][1])

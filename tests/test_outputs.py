@@ -1,30 +1,43 @@
-"""The three default outputs, read back: text of the PDFs and styles of the DOCX."""
+"""The three outputs of the fixture project, read back: text of the PDFs and styles of the DOCX."""
 
 import docx
 
 from conftest import flat, pdf_pages_text
+from fixture_text import (
+    BRIEFING_BULLETS,
+    BRIEFING_FIRST_BULLET,
+    BRIEFING_HEADINGS_1,
+    BRIEFING_HEADINGS_2,
+    BRIEFING_NUMBERED_ITEMS,
+    BRIEFING_TITLE,
+    DATES,
+    FACTS,
+    ORGANISATION,
+    SUBTITLE,
+    TITLE,
+)
 
 
 def test_brochure_text_has_latvian_diacritics(built):
     pages = [flat(p) for p in pdf_pages_text(built / "build" / "brochure" / "brochure-lv.pdf")]
-    assert "Latvija ANO Drošības padomē" in pages[0]
-    assert "Kāpēc Latvijai ir svarīgi kļūt par ANO Drošības padomes dalībvalsti" in pages[0]
+    assert TITLE in pages[0]
+    assert SUBTITLE in pages[0]
     text = " ".join(pages)
-    assert "Ārlietu ministrija" in text
-    assert "MINUSMA" in text
+    assert ORGANISATION in text
+    assert FACTS[0][1] in text
 
 
 def test_handout_has_date_in_latvian(built):
     text = flat(" ".join(pdf_pages_text(built / "build" / "handouts" / "handout-lv.pdf")))
-    assert "2021. gada 2. jūlijs" in text
+    assert DATES["lv"] in text
 
 
 def test_briefing_uses_real_word_styles(built):
     document = docx.Document(str(built / "build" / "briefing" / "briefing-lv.docx"))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
-    assert styles[0] == ("Title", "Latvijas kandidatūra ANO Drošības padomē")
-    assert ("Heading 1", "Kopsavilkums") in styles
-    assert ("Heading 2", "Miera uzturēšana") in styles
+    assert styles[0] == ("Title", BRIEFING_TITLE)
+    assert ("Heading 1", BRIEFING_HEADINGS_1[0]) in styles
+    assert [t for s, t in styles if s == "Heading 2"] == BRIEFING_HEADINGS_2
     bullets = [t for s, t in styles if s == "List Bullet"]
-    assert len(bullets) == 8 and bullets[0].startswith("Dalība ANO ir viens")
-    assert [t for s, t in styles if s == "List Number"][-1].startswith("Tiek izstrādātas")
+    assert len(bullets) == BRIEFING_BULLETS and bullets[0].startswith(BRIEFING_FIRST_BULLET)
+    assert [t for s, t in styles if s == "List Number"][-1].startswith(BRIEFING_NUMBERED_ITEMS[-1])

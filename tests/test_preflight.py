@@ -205,6 +205,7 @@ def test_missing_glyph_as_weasyprint_writes_it(tmp_path):
         "missing glyph (.notdef) in font HUQPOW+Noto-Serif: a character the font does not have"]
 
 
+@pytest.mark.slow
 def test_draft_builds_are_flagged_not_for_print(project):
     run("build", "brochure", "--draft", "--root", project, check=True)
     proc = run("check", "--root", project)

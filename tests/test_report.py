@@ -12,6 +12,7 @@ import lxml.html
 import pytest
 
 from conftest import run
+from fixture_text import BROCHURE_PRINT_PAGES, BROCHURE_SCREEN_PAGES, FACTS_TITLE_EN
 from presskit.build.units import plan
 from presskit.report.write import MAX_THUMBS
 from presskit.source.config import load_config
@@ -56,6 +57,7 @@ def check_page(dom, root) -> None:
     assert dom.get("data-thumbnails") == f"{expected_images}/{expected_images}"
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_report_page_in_chromium(built, tmp_path):
     page = built / "build" / "index.html"
@@ -79,6 +81,7 @@ def test_noop_build_reuses_thumbnails_without_loading_renderers(built):
     assert "up to date" in (built / "build" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_thumbnails_are_made_while_the_build_runs(built, tmp_path):
     """The CLI renders each finished PDF's pages while the workers render the next files; the report
     uses them, and a thumbnail folder left unfinished (no pages.json) is rendered again by the report."""
@@ -87,7 +90,8 @@ def test_thumbnails_are_made_while_the_build_runs(built, tmp_path):
     thumbs = built / "build" / ".presskit" / "thumbs"
     made = {json.loads((f / AHEAD_FILE).read_text())["pages"] for f in thumbs.iterdir()}
     pdfs = [u.target for u in plan(load_config(built)) if u.target.endswith(".pdf")]
-    assert len(list(thumbs.iterdir())) == len(pdfs) and made == {2, 10, 12}  # handouts, brochures
+    # handouts (two pages), screen and print brochures
+    assert len(list(thumbs.iterdir())) == len(pdfs) and made == {2, BROCHURE_SCREEN_PAGES, BROCHURE_PRINT_PAGES}
     root = tmp_path / "project"
     shutil.copytree(built, root)
     target = root / "build" / "handouts" / "handout-fr.pdf"
@@ -135,6 +139,7 @@ def test_json_summary_of_an_unknown_output(built):
     assert data["ok"] is False and data["errors"][0]["message"] == "unknown output 'flyer'"
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_served_live_report(built, tmp_path):
     from presskit.watch import Watcher, report_url, serve
@@ -168,6 +173,7 @@ def test_quiet_build_prints_nothing(built):
     assert proc.stdout == "" and proc.stderr == ""
 
 
+@pytest.mark.slow
 def test_report_shows_preflight_after_check(tmp_path, built):
     root = tmp_path / "project"
     shutil.copytree(built, root)
@@ -181,7 +187,7 @@ def test_report_shows_preflight_after_check(tmp_path, built):
     for target in pdfs:
         tags = dom.xpath(f"//*[@data-target='{target}']//span[contains(@class, 'tag')]/text()")
         assert [t for t in tags if t.startswith("preflight")], target
-    if proc.returncode == 0:  # the default project passes: every PDF says so
+    if proc.returncode == 0:  # the fixture project passes: every PDF says so
         assert f"{len(pdfs)} of {len(pdfs)} PDF files passed preflight." in page.read_text(encoding="utf-8")
     assert "Not preflighted" not in page.read_text(encoding="utf-8")
 
@@ -233,8 +239,9 @@ def test_translation_rows_recount_only_what_an_edit_touches(tmp_path, built, mon
     # A translator's edit to one catalog: that language only, without extracting the source again.
     po = root / "content" / "translations" / "en.po"
     text = po.read_text(encoding="utf-8")
-    assert 'msgstr "Facts"' in text
-    po.write_text(text.replace('msgstr "Facts"', 'msgstr ""', 1), encoding="utf-8")
+    facts = f'msgstr "{FACTS_TITLE_EN}"'
+    assert facts in text
+    po.write_text(text.replace(facts, 'msgstr ""', 1), encoding="utf-8")
     before, rows = rows, _rebuilt_report(root, calls)
     assert calls == [("status", ("en",))]
     assert rows == expected() and rows != before

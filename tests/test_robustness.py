@@ -68,12 +68,13 @@ def check_whole(build_dir: Path) -> list[str]:
 
 @pytest.fixture
 def built_once(built, tmp_path):
-    """A copy of the session's built default project (outputs and build state included)."""
+    """A copy of the session's built fixture project (outputs and build state included)."""
     root = tmp_path / "project"
     shutil.copytree(built, root, symlinks=True)
     return root
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_no_partial_file(built_once):
     project = built_once
     state = json.loads((project / "build" / ".presskit" / "state.json").read_text())["entries"]
@@ -105,6 +106,7 @@ def test_sigkill_at_random_moments_leaves_no_partial_file(built_once):
     assert "brochure/brochure-lv.pdf" in names and "briefing/briefing-lv.docx" in names
 
 
+@pytest.mark.slow
 def test_concurrent_builds_serialise_on_the_lock(project):
     lock = project / "build" / ".presskit" / "lock"
     lock.parent.mkdir(parents=True)
@@ -125,6 +127,7 @@ def test_concurrent_builds_serialise_on_the_lock(project):
                          f"presskit: nothing to do, all {count} outputs up to date"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("breakage", ["validation", "render", "refused"])
 def test_failed_build_leaves_previous_outputs_byte_identical(built_once, breakage):
     root = built_once
@@ -143,6 +146,7 @@ def test_failed_build_leaves_previous_outputs_byte_identical(built_once, breakag
     assert snapshot(root, inside_build=True) == before
 
 
+@pytest.mark.slow
 def test_build_writes_only_under_build_and_deletes_nothing(project):
     (project / "notes.txt").write_text("mine")
     (project / "build").mkdir()

@@ -9,36 +9,20 @@ import time
 import pytest
 import yaml
 
+from conftest import copy_fixture_project
+from fixture_text import TITLE, TITLES
 from presskit.build.units import plan
 from presskit.source.config import load_config
-from presskit.source.scaffold import scaffold
 from presskit.watch import Watcher
+
+pytestmark = pytest.mark.slow  # a watcher over a real project: every edit is a rebuild
 
 WAIT_S = 180  # bounded waits: generous for a loaded CI machine, never reached when things work
 LANGS = ["lv", "en"]
 
 
-def pseudo_catalog(root, lang: str) -> None:
-    """A complete catalog for *lang* (translation = source) unless the project already ships one."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
-    from presskit.source.content import load_document
-
-    path = root / "content" / "translations" / f"{lang}.po"
-    if path.is_file():
-        return
-    catalog = Catalog(locale=lang)
-    for doc in sorted((root / "content").glob("*.md")):
-        for segment in load_document(doc, root).segments():
-            catalog.add(segment.text, segment.text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        write_po(fh, catalog)
-
-
 def two_languages(root) -> None:
-    """Trim the project to lv + en so the session builds fast whatever main's language list is."""
+    """Trim the project to lv + en so the session builds fast."""
     path = root / "content" / "campaign.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["languages"] = LANGS
@@ -90,10 +74,8 @@ class Session:
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
-    root = tmp_path_factory.mktemp("watch") / "project"
-    scaffold(root)
+    root = copy_fixture_project(tmp_path_factory.mktemp("watch") / "project")
     two_languages(root)
-    pseudo_catalog(root, "en")
     s = Session(root)
     yield s
     s.stop.set()
@@ -127,8 +109,8 @@ def test_catalog_edit_rebuilds_that_language_only(session):
     text = po.read_text(encoding="utf-8")
     # The campaign title's translation: every English output prints it (an unused entry would
     # rebuild nothing — outputs fingerprint only the catalog entries they use).
-    title = 'msgstr "Latvia on the UN Security Council"'
-    assert title in text
+    title = f'msgstr "{TITLES["en"]}"'
+    assert f'msgid "{TITLE}"\n{title}\n' in text
     built = session.edit(lambda: po.write_text(text.replace(title, title[:-1] + ' (watch test)"'),
                                                encoding="utf-8"))
     assert built == expected and built
