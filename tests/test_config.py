@@ -124,6 +124,7 @@ def test_yaml_cache_is_used_and_invalidated_by_an_edit(project):
     assert "content/campaign.yaml" in (project / YAML_CACHE).read_text(encoding="utf-8")
     cached = load_config(project)
     assert cached == fresh and cached.lines == fresh.lines and cached.date == fresh.date
+    assert list(cached.outputs) == list(fresh.outputs) == ["brochure", "briefing", "handouts"]  # file order
     # From the cache, PyYAML is not even imported.
     code = ("import sys; from presskit.source.config import load_config; load_config(sys.argv[1]); "
             "print('yaml' in sys.modules)")
@@ -153,6 +154,7 @@ def test_yaml_cache_keeps_types_and_skips_what_json_cannot_hold(project, tmp_pat
     assert first == second == ({"a": dt.date(2021, 7, 2), "b": [1, 1.5, True, None, "2021-07-02", {"c": "x"}],
                                 "1": {"d": {"t": False}}}, first[1])
     assert second[1][("b", 5, "c")] == 2 and second[1][("1", "d", "t")] == 3
+    assert list(second[0]) == ["a", "b", "1"]  # the file's key order, not sorted
     binary = project / "content" / "binary.yaml"
     binary.write_text("a: !!binary aGk=\n", encoding="utf-8")
     assert load_yaml(binary, project)[0] == {"a": b"hi"}

@@ -67,8 +67,9 @@ class JsonStore:
             return
         if not self.create and not self.path.parent.is_dir():
             return
+        # Key order is kept: a cached mapping (campaign.yaml's outputs) must read back in its order.
         data = json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False,
-                          sort_keys=True, separators=(",", ":")).encode()
+                          separators=(",", ":")).encode()
         try:
             atomic_write(self.path, data, durable=self.durable)
         except OSError:
