@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .files import atomic_write, state_dir
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 
 class JsonStore:
@@ -54,12 +51,6 @@ class JsonStore:
         """Remember *value* as computed from *depends* (both JSON data)."""
         self.entries[key] = {"depends": _as_json(depends), "value": value}
         self.changed = True
-
-    def drop(self, keys: Iterable[str]) -> None:
-        """Forget the entries of *keys* (e.g. files that are gone)."""
-        for key in list(keys):
-            if self.entries.pop(key, None) is not None:
-                self.changed = True
 
     def save(self, force: bool = False) -> None:
         """Write the store when it changed (or *force*)."""

@@ -47,7 +47,6 @@ def static_inputs(campaign: Campaign, unit: Unit) -> list[str]:
     return [f"content/{out.document}"]
 
 
-
 class State:
     """The record of the last successful build of each unit, kept in build/.presskit/state.json."""
 
