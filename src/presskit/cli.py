@@ -151,6 +151,9 @@ def json_summary(report: Report | None, problems: list[Problem]) -> str:
 def check(obj: Context, root: Path, strict: bool) -> None:
     """Validate the configuration and content, and preflight the built files."""
     campaign = load(root, strict, obj)
+    from .source.containment import check_project
+
+    check_project(campaign)  # build/ a folder of the project's own, a usable print profile
     from .build.units import plan
     from .build.validate import validate
     from .errors import ContentError
@@ -235,8 +238,10 @@ def i18n_status(obj: Context, langs: tuple[str, ...], root: Path, strict: bool) 
 @click.pass_obj
 def watch(obj: Context, root: Path, draft: bool, jobs: int | None, port: int, no_serve: bool) -> None:
     """Rebuild whatever an edit to content, templates or translations touches; serve a live report."""
+    from .source.containment import check_build_dir
     from .watch import Watcher, report_url, serve
 
+    check_build_dir(root)  # before serving or writing anything: build/ must not lead elsewhere
     watcher = Watcher(root, draft=draft, jobs=jobs,
                       say=lambda line: echo(obj, line, err=line.startswith("error")))
     if not no_serve:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContentError, Problem
 from ..files import BUILD_DIR, STATE_DIR
+from ..source.containment import check_build_dir, icc_profile_problem
 from .state import State, static_inputs
 from .units import Decision, Result, plan
 
@@ -22,11 +26,27 @@ if TYPE_CHECKING:
 
 
 def clean_stale_temporaries(build_dir: Path) -> int:
-    """Remove temporary files left by a killed build; returns how many were removed."""
+    """Remove temporary files left by a killed build (`.NAME.tmp-PID`); returns how many were removed.
+
+    Only inside *build_dir* itself: no symbolic link is followed (a linked folder is not entered, a
+    linked build/ not cleaned at all), and only regular files — or links — of that name are removed
+    (removing a link removes the link, never what it points at).
+    """
+    if os.path.islink(build_dir):
+        return 0
     count = 0
-    for tmp in build_dir.rglob(".*.tmp-*"):
-        tmp.unlink(missing_ok=True)
-        count += 1
+    for dirpath, _dirnames, filenames in os.walk(build_dir):  # followlinks=False: links are not entered
+        for name in filenames:
+            if not fnmatch.fnmatchcase(name, ".*.tmp-*"):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                mode = os.lstat(path).st_mode
+                if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+                    os.unlink(path)
+                    count += 1
+            except FileNotFoundError:
+                continue
     return count
 
 
@@ -39,7 +59,9 @@ def build_lock(path: Path) -> Iterator[None]:
     """
     import fcntl
 
-    with open(path, "a") as fh:
+    # O_NOFOLLOW: a link planted as the lock would otherwise create or open a file wherever it leads.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -98,6 +120,7 @@ def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int |
     root = campaign.root
     units = plan(campaign, names)
     build_dir = root / BUILD_DIR
+    check_build_dir(root)  # a folder of the project's own: not a link leading elsewhere, not a file
     (build_dir / STATE_DIR).mkdir(parents=True, exist_ok=True)
     with build_lock(build_dir / STATE_DIR / "lock"):
         clean_stale_temporaries(build_dir)
@@ -118,7 +141,10 @@ def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int |
             if todo:  # gather every problem of every input first, then render (one pass, not one per run)
                 from .validate import validate
 
-                if problems := validate(campaign, todo):
+                problems = validate(campaign, todo)
+                if any(u.edition == "print" for u in todo) and (icc := icc_profile_problem(campaign)):
+                    problems.insert(0, icc)  # before rendering anything (and again by each print render)
+                if problems:
                     raise ContentError(problems)
             if on_plan:
                 on_plan(decisions)

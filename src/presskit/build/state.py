@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..files import file_digest
-from ..store import JsonStore
+from ..source.containment import is_project_relative, project_digest
+from ..store import JsonStore, notice
 from .units import Decision, Result, Unit
 
 if TYPE_CHECKING:
@@ -47,22 +48,58 @@ def static_inputs(campaign: Campaign, unit: Unit) -> list[str]:
     return [f"content/{out.document}"]
 
 
+def valid_entry(entry: Any) -> bool:
+    """Whether a record has the shape record() writes; any other is treated as never built.
+
+    The state is untrusted (a zip or a commit can bring build/): the paths it names are checked
+    again where they are read (State.digest).
+    """
+    if not isinstance(entry, dict):
+        return False
+    inputs, seconds, messages = entry.get("inputs"), entry.get("seconds"), entry.get("messages")
+    return (isinstance(entry.get("version"), str) and isinstance(entry.get("config"), str)
+            and isinstance(entry.get("draft"), bool) and isinstance(entry.get("recipient"), (str, type(None)))
+            and isinstance(inputs, dict)
+            and all(isinstance(k, str) and isinstance(v, (str, type(None))) for k, v in inputs.items())
+            and isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and math.isfinite(seconds)
+            and seconds >= 0
+            and (messages is None or _valid_messages(messages)))
+
+
+def _valid_messages(messages: Any) -> bool:
+    """The catalog entries a unit used (i18n.catalogs.Localizer.fingerprint)."""
+    return (isinstance(messages, dict) and isinstance(messages.get("catalog"), (str, type(None)))
+            and isinstance(messages.get("used"), str) and isinstance(messages.get("ids"), list)
+            and all(isinstance(i, str) for i in messages["ids"]))
+
+
 class State:
     """The record of the last successful build of each unit, kept in build/.presskit/state.json."""
 
     def __init__(self, root: Path):
-        self.store = JsonStore(root, STATE_FILE, STATE_FORMAT, durable=True)
+        self.store = JsonStore(root, STATE_FILE, STATE_FORMAT, durable=True, consequence="rebuilding every output")
         self.path = self.store.path
         self.units: dict[str, Any] = self.store.entries
+        damaged = [target for target, entry in self.units.items() if not valid_entry(entry)]
+        for target in damaged:  # treated as not built
+            del self.units[target]
+        if damaged:
+            notice(f"{self.store.name} has {len(damaged)} damaged record(s); rebuilding the outputs they "
+                   "describe", self.store.token)
         # Digests as first read in this build, before anything renders: a unit is recorded with the
         # inputs as they were when the build looked, so a file saved during the build (watch mode:
         # the next edit) is seen as changed next time instead of being recorded as built.
         self.seen: dict[str, str | None] = {}
 
     def digest(self, root: Path, rel: str) -> str | None:
-        """The digest of a project file as this build first saw it (each file is hashed once)."""
+        """The digest of a project file as this build first saw it (each file is hashed once).
+
+        None when it is missing, or when it may not be read: a path the state names that is not a
+        plain relative path, leads out of the project, or is not a regular file (a FIFO would hang
+        the build, /dev/zero exhaust its memory) — a unit with such an input is rebuilt.
+        """
         if rel not in self.seen:
-            self.seen[rel] = file_digest(root / rel)
+            self.seen[rel] = project_digest(root, rel) if is_project_relative(rel) else None
         return self.seen[rel]
 
     def record(self, campaign: Campaign, result: Result, draft: bool) -> None:
@@ -77,7 +114,7 @@ class State:
             "version": __version__, "config": config_digest(campaign, result.unit), "draft": draft,
             "recipient": recipient_digest(campaign, result.unit),
             "messages": messages,
-            "inputs": {rel: self.seen[rel] if rel in self.seen else file_digest(root / rel) for rel in inputs},
+            "inputs": {rel: self.digest(root, rel) for rel in inputs},
             "seconds": round(result.seconds, 3),
         }
 
@@ -114,6 +151,7 @@ class State:
             if rel not in recorded:
                 reasons.append(f"new_file_dep: {rel}")
         for rel, digest in recorded.items():
-            if self.digest(root, rel) != digest:
+            now = self.digest(root, rel)
+            if now is None or now != digest:  # missing or refused now: rebuilt (and the render says why)
                 reasons.append(f"changed_file_dep: {rel}")
         return Decision(unit, bool(reasons), reasons or ["up to date"])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PresskitError, Problem, unique
-from ..files import file_digest
+from ..source.containment import CATALOG, DOCUMENT, TEMPLATE, project_digest
 from ..store import JsonStore, code_version
 
 if TYPE_CHECKING:
@@ -114,39 +115,57 @@ def _depth(line: str) -> int:
 
 
 def image_sources(doc: Document, lang: str) -> list[str]:
-    """The image references of a document's Markdown (and raw HTML), each once, data: URLs left out."""
+    """The image references of a document's Markdown (and raw HTML), each once, data: URLs included."""
     import html
 
     from ..html.markdown import markdown_to_html
 
     found = dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(markdown_to_html(doc.markdown(), lang)))
-    return [src for src in found if not src.startswith("data:")]
+    return list(found)
 
 
 def image_problems(doc: Document, root: Path, lang: str, formats: set[str], sources: list[str] | None = None) -> list[Problem]:
-    """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or bad."""
-    from ..source.containment import check_image, resolve_project_file
+    """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or
+    bad; data: URLs are checked like files (decoded size, format, pixels, decoding)."""
+    from ..source.containment import check_data_image, check_image, resolve_project_file
+    from ..source.content import read_text
     from .formats import FORMATS
 
     allowed = set.intersection(*(set(FORMATS[f].image_formats) for f in formats))
-    source = doc.path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+    try:
+        source = read_text(doc.path, root)
+    except PresskitError:
+        source = ""
     problems = []
     for src in image_sources(doc, lang) if sources is None else sources:
-        found: Path | Problem | None = resolve_project_file(root, src)
-        if isinstance(found, Path):
-            found = check_image(found, src, allowed)
+        found: Path | Problem | None
+        if src[:5].lower() == "data:":
+            found = check_data_image(src, allowed)
+        else:
+            found = resolve_project_file(root, src)
+            if isinstance(found, Path):
+                found = check_image(root, found, src, allowed)
         if found is not None:
-            at = source.find(src)
+            at = _find_reference(source, src)
             line = source.count("\n", 0, at) + 1 if at >= 0 else None
             message = found.message if found.message.startswith("image") else f"image {found.message}"
             problems.append(Problem(doc.name, line, message, found.fix))
     return problems
 
 
+def _find_reference(source: str, src: str) -> int:
+    """Where an image reference is written in the Markdown source (-1 if it cannot be found)."""
+    at = source.find(src)
+    if at < 0 and src[:5].lower() == "data:":  # e.g. written across lines in raw HTML: its start
+        at = source.find(src[:40])
+    return at
+
+
 def template_problems(root: Path, templates: list[str]) -> list[Problem]:
     """Syntax errors in every Jinja file of the given template folders (and templates/shared)."""
     import jinja2
 
+    from ..source.containment import read_project_file
     from ..source.templates import template_environment
 
     env = template_environment(root)
@@ -156,7 +175,9 @@ def template_problems(root: Path, templates: list[str]) -> list[Problem]:
         for path in sorted(folder.rglob("*.j2")) if folder.is_dir() else ():
             name = path.relative_to(root).as_posix()
             try:
-                env.parse(path.read_text(encoding="utf-8-sig"), path.name, name)
+                env.parse(read_project_file(root, path, TEMPLATE).decode("utf-8-sig"), path.name, name)
+            except PresskitError as exc:  # a link out of the project, a FIFO, too large
+                problems.extend(exc.problems)
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(Problem(name, exc.lineno, f"template syntax error: {exc.message}",
                                         "fix the Jinja tag on that line"))
@@ -168,7 +189,7 @@ def template_problems(root: Path, templates: list[str]) -> list[Problem]:
 
 def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
     """Translation catalogs of the given languages that cannot be read."""
-    from ..i18n.catalogs import catalog_path, load_localizer
+    from ..i18n.catalogs import catalog_exists, catalog_path, load_localizer, read_catalog_bytes
     from ..source.content import CONTROL_CHARACTERS
     from ..source.yaml import CONTROL_FIX
 
@@ -177,10 +198,14 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
         if lang == campaign.source_language:
             continue
         path = catalog_path(campaign.root, lang)
-        try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            text = ""
+        data = b""
+        if catalog_exists(path):
+            try:
+                data = read_catalog_bytes(path, campaign.root)  # a link out of the project, a FIFO, too large
+            except PresskitError as exc:
+                problems.extend(exc.problems)
+                continue
+        text = data.decode("utf-8", errors="replace")
         if m := CONTROL_CHARACTERS.search(text):  # a translation would carry it into every output
             problems.append(Problem(path.relative_to(campaign.root).as_posix(), text.count("\n", 0, m.start()) + 1,
                                     f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
@@ -190,13 +215,15 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
         except PresskitError as exc:
             problems.extend(exc.problems)
             continue
-        if path.is_file():
-            problems.extend(duplicate_entries(path, path.relative_to(campaign.root).as_posix()))
+        if data:
+            problems.extend(duplicate_entries(data, path.relative_to(campaign.root).as_posix()))
     return problems
 
 
-def duplicate_entries(path: Path, name: str) -> list[Problem]:
+def duplicate_entries(data: bytes, name: str) -> list[Problem]:
     """Entries of a PO file whose msgid (and msgctxt) repeats: Babel would silently keep the last one."""
+    import io
+
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import PoFileParser
 
@@ -214,8 +241,7 @@ def duplicate_entries(path: Path, name: str) -> list[Problem]:
             seen.setdefault(key, line)
             super()._add_message()
 
-    with path.open("rb") as fh:
-        Parser(Catalog(), ignore_obsolete=True).parse(fh)
+    Parser(Catalog(), ignore_obsolete=True).parse(io.BytesIO(data))
     return problems
 
 
@@ -234,12 +260,16 @@ class ValidationCache:
     def document(self, name: str, formats: set[str], lang: str) -> list[Problem]:
         """Problems of content/<name> rendered to *formats*."""
         key = f"{name}|{','.join(sorted(formats))}|{lang}"
-        digest = file_digest(self.root / "content" / name)
+        digest = project_digest(self.root, f"content/{name}", DOCUMENT)
+        if digest is None:  # missing, or refused by the containment rule: checked (and said) every time
+            return document_problems(self.root, name, formats, lang)[0]
         # The image references found last time: the entry holds while they lead to the same files.
-        sources = self.store.get(f"images:{key}", digest)
-        if sources is not None and (found := self.store.get(key, [digest, self._images(sources)])) is not None:
+        sources = self.store.get(f"images:{key}", digest, valid=_strings_list)
+        if sources is not None and (found := self.store.get(key, [digest, self._images(sources)],
+                                                             valid=_valid_rows)) is not None:
             return _problems(found)
         problems, sources = document_problems(self.root, name, formats, lang)
+        sources = [src for src in sources if src[:5].lower() != "data:"]  # part of the document's digest
         self.store.put(f"images:{key}", digest, sources)
         self.store.put(key, [digest, self._images(sources)], _plain(problems))
         return problems
@@ -265,9 +295,12 @@ class ValidationCache:
         folders = [self.root / "templates" / t for t in templates] + [self.root / "templates" / "shared"]
         files = [path for folder in dict.fromkeys(folders)
                  for path in (sorted(folder.rglob("*.j2")) if folder.is_dir() else ())]
-        digest = hashlib.sha256(repr([(str(f), f.read_bytes()) for f in files]).encode()).hexdigest()
+        digests = [(str(f), project_digest(self.root, f, TEMPLATE)) for f in files]
+        if any(d is None for _, d in digests):  # a file that may not be read (a link out, a FIFO): not cached
+            return template_problems(self.root, templates)
+        digest = hashlib.sha256(repr(digests).encode()).hexdigest()
         key = "templates:" + ",".join(templates)
-        if (found := self.store.get(key, digest)) is not None:
+        if (found := self.store.get(key, digest, valid=_valid_rows)) is not None:
             return _problems(found)
         problems = template_problems(self.root, templates)
         self.store.put(key, digest, _plain(problems))
@@ -278,11 +311,14 @@ class ValidationCache:
         from ..i18n.catalogs import catalog_path
 
         key = f"catalog:{lang}|{campaign.source_language}"
-        digest = file_digest(catalog_path(self.root, lang))
-        if (found := self.store.get(key, digest)) is not None:
+        path = catalog_path(self.root, lang)
+        # A missing catalog and one that may not be read differ: the second is always checked again.
+        digest = project_digest(self.root, path, CATALOG) if os.path.lexists(path) else "none"
+        if digest is not None and (found := self.store.get(key, digest, valid=_valid_rows)) is not None:
             return _problems(found)
         problems = catalog_problems(campaign, [lang])
-        self.store.put(key, digest, _plain(problems))
+        if digest is not None:
+            self.store.put(key, digest, _plain(problems))
         return problems
 
     def save(self) -> None:
@@ -299,6 +335,18 @@ def _rules() -> str:
     return code_version(__name__, "presskit.source.content", "presskit.source.containment",
                         "presskit.source.yaml", "presskit.html.markdown", "presskit.i18n.catalogs",
                         extra=libraries)
+
+
+def _valid_rows(rows: Any) -> bool:
+    """The shape _plain() stores: [[file, line, message, fix], …]."""
+    return isinstance(rows, list) and all(
+        isinstance(r, list) and len(r) == 4 and isinstance(r[0], (str, type(None)))
+        and (r[1] is None or type(r[1]) is int) and isinstance(r[2], str) and isinstance(r[3], (str, type(None)))
+        for r in rows)
+
+
+def _strings_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _plain(problems: list[Problem]) -> list[list[str | int | None]]:

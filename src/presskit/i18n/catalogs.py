@@ -6,11 +6,13 @@ import dataclasses
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, TranslationError, relpath
+from ..source.containment import CATALOG, read_project_file
 from ..source.content import Document, Segment
 
 if TYPE_CHECKING:
@@ -29,6 +31,17 @@ Messages = dict[str, tuple[str, bool, int | None]]  # msgid → (msgstr, fuzzy, 
 def catalog_path(root: Path, lang: str) -> Path:
     """Where the PO catalog of *lang* lives."""
     return root / TRANSLATIONS_DIR / f"{lang}.po"
+
+
+def catalog_exists(path: Path) -> bool:
+    """Whether there is anything at a catalog's path (a link too, even a broken one: reading it says why)."""
+    return os.path.lexists(path)
+
+
+def read_catalog_bytes(path: Path, root: Path) -> bytes:
+    """A catalog's bytes under the containment rule: inside the project after links, a regular file,
+    at most MAX_CATALOG_BYTES; anything else is a TranslationError naming the file."""
+    return read_project_file(root, path, CATALOG)
 
 
 @dataclass
@@ -95,7 +108,7 @@ def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None) -
     from babel.messages.pofile import PoFileError, read_po
 
     name = relpath(path, root)
-    data = path.read_bytes() if data is None else data
+    data = read_catalog_bytes(path, root) if data is None else data
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -121,9 +134,9 @@ def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
         return Localizer(lang)
     path = catalog_path(root, lang)
     name = relpath(path, root)
-    if not path.is_file():
+    if not catalog_exists(path):
         return Localizer(lang, catalog_name=name)
-    data = path.read_bytes()
+    data = read_catalog_bytes(path, root)
     return Localizer(lang, catalog_messages(path, root, lang, data), name,
                      catalog_digest=hashlib.sha256(data).hexdigest())
 
@@ -209,10 +222,13 @@ def translation_changed(root: Path, lang: str, source_lang: str, recorded: dict[
     if not isinstance(recorded, dict) or "ids" not in recorded:
         return True  # never recorded (or by an older presskit)
     path = catalog_path(root, lang)
-    try:
-        data = path.read_bytes()
-    except OSError:
+    if not catalog_exists(path):
         data = None
+    else:
+        try:
+            data = read_catalog_bytes(path, root)
+        except TranslationError:
+            return True  # rebuilt: validation then reports the catalog
     if recorded.get("catalog") == (hashlib.sha256(data).hexdigest() if data is not None else None):
         return False  # the fast path of every no-op build: Babel is not even imported
     messages = catalog_messages(path, root, lang, data) if data is not None else {}

@@ -13,8 +13,17 @@ from babel.messages.pofile import write_po
 from ..errors import Problem, UsageError, relpath
 from ..files import atomic_write
 from ..source.config import Campaign
+from ..source.containment import TEMPLATE, read_project_file
 from ..source.content import load_document, translatable_meta
-from .catalogs import CAMPAIGN_FILE, campaign_segments, catalog_path, read_catalog, segment_lines
+from .catalogs import (
+    CAMPAIGN_FILE,
+    campaign_segments,
+    catalog_exists,
+    catalog_path,
+    read_catalog,
+    read_catalog_bytes,
+    segment_lines,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -55,7 +64,7 @@ def template_strings(root: Path, template: str) -> list[tuple[str, int, str]]:
     for filename in sorted(template_files(env, f"{template}/{template}.html.j2")):
         if not filename.endswith(".j2"):
             continue  # included CSS holds no strings
-        data = Path(filename).read_bytes()
+        data = read_project_file(root, filename, TEMPLATE)  # the loader checked it; read it the same way
         key = ("strings", filename, data)
         if key not in _MEMO:
             _remember(key, [(relpath(filename, root), line, text) for line, text, _comments, _ctx in extract(
@@ -199,8 +208,9 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
     root = campaign.root
     path = catalog_path(root, lang)
     template = extract_template(campaign, lang)
-    if path.is_file():
-        catalog = read_catalog(path, root, lang)
+    old = read_catalog_bytes(path, root) if catalog_exists(path) else None  # a link out is refused here
+    if old is not None:
+        catalog = read_catalog(path, root, lang, old)
         previous = read_previous_ids(catalog)
         before = {m.id for m in catalog if m.id}
         was_obsolete = set(catalog.obsolete)
@@ -218,7 +228,6 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
     fuzzy_new = sum(1 for m in catalog if m.id and m.fuzzy and m.previous_id and m.id not in before)
     new = sum(1 for m in catalog if m.id and m.id not in before) - fuzzy_new
     data = catalog_bytes(catalog)
-    old = path.read_bytes() if path.is_file() else None
     if data != old:
         atomic_write(path, data)
     return UpdateResult(lang, relpath(path, root), sum(1 for m in catalog if m.id), new, fuzzy_new,
@@ -258,7 +267,7 @@ def status(campaign: Campaign, langs: list[str], templates: Mapping[str, Iterabl
     for lang in langs:
         template = templates[lang] if templates and lang in templates else extract_template(campaign, lang)
         path = catalog_path(campaign.root, lang)
-        catalog = read_catalog(path, campaign.root, lang) if path.is_file() else Catalog(locale=lang)
+        catalog = read_catalog(path, campaign.root, lang) if catalog_exists(path) else Catalog(locale=lang)
         per_file: dict[str, StatusRow] = {}
         for message in template:
             if not message.id:

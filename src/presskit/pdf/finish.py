@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import zlib
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pydyf
 
-from ..errors import BuildError, Problem
+from ..errors import ConfigError, Problem
+from ..source.containment import read_icc_profile
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -29,13 +29,14 @@ class PrintFinisher:
     exact boxes, registration-colour crop marks outside the bleed, the CMYK output intent."""
 
     def __init__(self, campaign: Campaign):
-        self.settings = settings = campaign.print
-        self.profile = Path(settings.icc_profile)
-        if not self.profile.is_file():
-            raise BuildError(Problem("content/campaign.yaml", campaign.line_of("print", "icc_profile"),
-                                     f"print.icc_profile: {self.profile} does not exist",
-                                     "install Ghostscript's profile (apt-get install libgs10-common) "
-                                     "or point print.icc_profile at a CMYK ICC profile"))
+        self.settings = campaign.print
+        # Checked here, before rendering, whatever the value's source (campaign.yaml or its cache):
+        # inside the project or under /usr/share/color/icc/, a regular file, a CMYK ICC profile.
+        found = read_icc_profile(campaign.root, self.settings.icc_profile)
+        if isinstance(found, Problem):
+            raise ConfigError(Problem("content/campaign.yaml", campaign.line_of("print", "icc_profile"),
+                                      f"print.icc_profile: {found.message}", found.fix))
+        self.profile, self.data = found
 
     def __call__(self, document: Document, pdf: pydyf.PDF) -> None:
         settings = self.settings
@@ -66,7 +67,7 @@ class PrintFinisher:
     def output_intent(self, pdf: pydyf.PDF) -> pydyf.Dictionary:
         """The PDF/X output intent: the CMYK profile of the printing condition the file is made for."""
         condition = self.settings.output_condition
-        icc = add(pdf, pydyf.Stream([compressed(self.profile)], {"N": 4, "Filter": "/FlateDecode"}))
+        icc = add(pdf, pydyf.Stream([compressed(self.data)], {"N": 4, "Filter": "/FlateDecode"}))
         return pydyf.Dictionary({
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
             "OutputConditionIdentifier": pydyf.String("Custom"),
@@ -91,14 +92,9 @@ def resolve(pdf: pydyf.PDF, value: Any) -> Any:
 
 
 @lru_cache(maxsize=2)
-def _compressed(path: Path, stamp: tuple[int, int]) -> bytes:
-    return zlib.compress(path.read_bytes())
-
-
-def compressed(path: Path) -> bytes:
-    """The file's bytes, Flate-compressed once per process (and again when the file changes)."""
-    info = path.stat()
-    return _compressed(path, (info.st_mtime_ns, info.st_size))
+def compressed(data: bytes) -> bytes:
+    """The profile's bytes, Flate-compressed once per process (and again when the file changes)."""
+    return zlib.compress(data)
 
 
 def registration_colour_space() -> pydyf.Array:

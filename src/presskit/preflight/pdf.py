@@ -90,7 +90,7 @@ def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
         checked += 1
         expect = expectations_for(campaign, unit, draft=unit.target in drafts)
         depends = [file_digest(path), asdict(expect)]
-        found = store.get(unit.target, depends)
+        found = store.get(unit.target, depends, valid=valid_findings)
         if found is None:
             found = [asdict(f) for f in inspect_pdf(path, expect, unit.target)]
             store.put(unit.target, depends, found)
@@ -99,12 +99,21 @@ def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
     return findings, checked
 
 
+def valid_findings(rows: object) -> bool:
+    """The shape preflight_project() stores: a list of Finding fields (the cache is untrusted)."""
+    return isinstance(rows, list) and all(
+        isinstance(r, dict) and set(r) == {"file", "page", "what", "fix"} and isinstance(r["file"], str)
+        and (r["page"] is None or type(r["page"]) is int) and isinstance(r["what"], str) and isinstance(r["fix"], str)
+        for r in rows)
+
+
 def recorded_findings(root: Path) -> dict[str, tuple[str, list[Finding]]]:
     """{target: (PDF digest, findings)} as `presskit check` last recorded them (the build report)."""
     out = {}
     for target, entry in _store(root).entries.items():
         try:
-            out[target] = (entry["depends"][0], [Finding(**f) for f in entry["value"]])
+            if isinstance(entry["depends"][0], str) and valid_findings(entry["value"]):
+                out[target] = (entry["depends"][0], [Finding(**f) for f in entry["value"]])
         except (TypeError, KeyError, IndexError):
             continue
     return out

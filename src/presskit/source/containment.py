@@ -1,12 +1,31 @@
-"""Containment: which files content may use — inside the project root after symlinks, of a known kind."""
+"""Containment: which files presskit reads, and how — inside the project root after symlinks, regular, bounded.
+
+Every project file presskit reads goes through read_project_file(): documents, catalogs, YAML,
+templates, images, the ICC profile and the inputs the build state names. The rule is one: the
+path, with every symbolic link resolved, must lie inside the project root (a link inside the project
+to a file inside it is fine); it must be a regular file (not a FIFO, a device or a folder); and it
+may be at most its kind's size limit. A violation is an error naming the file (relative to the
+project) and the fix. Files under build/.presskit/ are presskit's own, read by store.JsonStore
+(a layer below) with a stricter rule: no symbolic link at all.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from ..errors import Problem
+from ..errors import BuildError, ConfigError, ContentError, PresskitError, Problem, TemplateError, TranslationError
+from ..files import BUILD_DIR, STATE_DIR
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .config import Campaign
 
 # What content images may be, by the format found in the file's bytes (not its name).
 # PNG and JPEG go into every output; GIF, WebP and SVG are PDF-only (python-docx cannot place them).
@@ -15,6 +34,142 @@ DOCX_IMAGE_FORMATS = {"PNG", "JPEG", "GIF"}
 REMOTE_FIX = "download the file into the project (e.g. content/images/) and refer to it by a relative path"
 OUTSIDE_FIX = "copy the file into the project (e.g. content/images/) and refer to it by a relative path"
 
+# ---- size limits per kind of file, in bytes (and pixels) ----------------------------------------
+# A document of 1 MB is some 500 printed pages, far beyond a brochure; a 10 MB file would keep
+# Markdown and WeasyPrint busy for minutes.
+MAX_DOCUMENT_BYTES = 1_000_000
+MAX_CATALOG_BYTES = 10_000_000  # a PO file of every document in one language: a few hundred KB
+MAX_YAML_BYTES = 1_000_000  # campaign.yaml and recipient lists: a few KB
+MAX_TEMPLATE_BYTES = 5_000_000  # Jinja files and the stylesheets they include
+MAX_IMAGE_BYTES = 50_000_000
+MAX_ICC_BYTES = 10_000_000  # CMYK profiles are 0.2–3 MB
+MAX_INPUT_BYTES = MAX_IMAGE_BYTES  # any input the build state names: as large as the largest kind
+# Pixels an image may have (width × height): a 300 dpi A3 page is 17 megapixels. Checked from the
+# header before anything is decoded (a 20000×20000 PNG of 438 KB decodes to 1.2 GB).
+MAX_IMAGE_PIXELS = 50_000_000
+# Where the system keeps colour profiles (Debian: icc-profiles-free, Ghostscript's libgs-common).
+SYSTEM_ICC_DIR = Path("/usr/share/color/icc")
+DEFAULT_ICC = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
+CAMPAIGN_FILE = "content/campaign.yaml"
+LINK_FIX = "replace the link with a copy of the file (presskit reads only files inside the project)"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of project file: its name in messages, size limit, error class and fixes."""
+
+    label: str
+    limit: int
+    error: type[PresskitError]
+    too_big_fix: str
+    missing_fix: str
+
+
+DOCUMENT = FileKind("document", MAX_DOCUMENT_BYTES, ContentError,
+                    "split it into several documents or remove pasted data", "create it or correct the name")
+CATALOG = FileKind("translation catalog", MAX_CATALOG_BYTES, TranslationError,
+                   "remove pasted data or obsolete entries (#~), or restore it and run presskit i18n update",
+                   "run presskit i18n update")
+YAML = FileKind("YAML file", MAX_YAML_BYTES, ConfigError, "remove pasted data (settings take a few kilobytes)",
+                "create it (presskit new DIR scaffolds a project)")
+TEMPLATE = FileKind("template file", MAX_TEMPLATE_BYTES, TemplateError,
+                    "move large data (fonts, images) into files of their own and link them",
+                    "create it or correct the include/extends name")
+IMAGE = FileKind("image", MAX_IMAGE_BYTES, ContentError, "scale it down or export it compressed (PNG or JPEG)",
+                 "add the file or correct the path")
+ICC = FileKind("ICC profile", MAX_ICC_BYTES, ConfigError,
+               "use the CMYK profile of the printing condition (a few hundred kilobytes)",
+               "install Ghostscript's profile (apt-get install libgs10-common) or point print.icc_profile "
+               "at a CMYK ICC profile")
+INPUT = FileKind("build input", MAX_INPUT_BYTES, BuildError, "make it smaller", "restore it")
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+                (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_project_file(root: Path, path: Path | str, kind: FileKind) -> bytes:
+    """The bytes of a file of the project at *root*, read under the containment rule.
+
+    *path* may be relative to *root* or absolute. Raises *kind*'s error, naming the file relative to
+    the project, when the path (symbolic links resolved) leaves the project, is not a regular file,
+    is larger than the kind's limit, does not exist or cannot be read.
+    """
+    given = Path(root)
+    root = given.resolve()
+    path = Path(path)
+    if not path.is_absolute():
+        path = given / path
+    name = display_name(path, given, root)
+
+    def refuse(message: str, fix: str) -> PresskitError:
+        return kind.error(Problem(name, None, message, fix))
+
+    try:
+        resolved = path.resolve()  # every symbolic link followed
+    except (OSError, RuntimeError):  # a loop
+        raise refuse("file is a symbolic link that leads nowhere (a loop)", LINK_FIX) from None
+    if not resolved.is_relative_to(root):
+        if resolved != Path(os.path.abspath(path)):
+            raise refuse("file is a symbolic link leading outside the project folder", LINK_FIX)
+        raise refuse("file is outside the project folder", "use a file inside the project folder")
+    try:
+        _check_regular(os.stat(resolved).st_mode, refuse)  # before opening: a device is never opened
+        # O_NONBLOCK: a FIFO put in place since the stat does not wait for a writer (fstat refuses it).
+        fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise refuse("file not found", kind.missing_fix) from None
+    except OSError as exc:
+        raise refuse(f"file cannot be read ({exc.strerror})", "check that it is a file you may read") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        _check_regular(info.st_mode, refuse)
+        if info.st_size <= kind.limit:
+            os.set_blocking(fd, True)
+            data = fh.read(kind.limit + 1)  # a file growing while read stops at the limit
+        else:
+            data = b""
+    size = max(info.st_size, len(data))
+    if size > kind.limit:
+        article = "an" if kind.label[0] in "aeiouAEIOU" else "a"
+        raise refuse(f"file is {size / 1e6:.1f} MB, more than the {kind.limit / 1e6:.0f} MB limit for {article} "
+                     f"{kind.label}", kind.too_big_fix)
+    return data
+
+
+def _check_regular(mode: int, refuse: Callable[[str, str], PresskitError]) -> None:
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            raise refuse(f"file is {what}, not a regular file", "replace it with a regular file")
+
+
+def display_name(path: Path, given: Path, root: Path) -> str:
+    """*path* relative to the project (as written, not where its links lead), for messages."""
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(given)), root):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+    return str(absolute)
+
+
+def is_project_relative(rel: str) -> bool:
+    """Whether *rel* is a plain relative path (no `..`, not absolute) as the build state records inputs."""
+    if not rel or "\0" in rel or "\\" in rel:
+        return False
+    parts = PurePosixPath(rel).parts
+    return not PurePosixPath(rel).is_absolute() and ".." not in parts and bool(parts)
+
+
+def project_digest(root: Path, path: Path | str, kind: FileKind = INPUT) -> str | None:
+    """SHA-256 of a project file read under the containment rule; None when it is missing or refused."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(read_project_file(root, path, kind)).hexdigest()
+    except PresskitError:
+        return None
+
+
+# ---- references from content: images, stylesheets, fonts ----------------------------------------
 
 def resolve_project_file(root: Path, ref: str, base: Path | None = None) -> Path | Problem:
     """Resolve a reference from content (relative path, absolute path or file: URL) to a file in *root*.
@@ -30,6 +185,8 @@ def resolve_project_file(root: Path, ref: str, base: Path | None = None) -> Path
         if parsed.netloc not in ("", "localhost"):
             return Problem(None, None, f"'{ref}' names a file on another machine", OUTSIDE_FIX)
         path = Path(unquote(parsed.path))
+    elif parsed.scheme.lower() == "data":  # the data itself, checked by check_data_image
+        return Problem(None, None, f"'{short_ref(ref)}' is embedded data, not a file")
     elif len(parsed.scheme) > 1:  # one letter is a Windows drive, not a scheme
         return Problem(None, None, f"'{ref}' is a remote resource ({parsed.scheme}:); "
                                    "outputs may only use files inside the project", REMOTE_FIX)
@@ -44,30 +201,95 @@ def resolve_project_file(root: Path, ref: str, base: Path | None = None) -> Path
     if not resolved.is_relative_to(root):
         return Problem(None, None, f"'{ref}' is outside the project folder", OUTSIDE_FIX)
     if not resolved.is_file():
+        if resolved.exists():  # a folder, a FIFO, a device
+            return Problem(None, None, f"'{ref}' is not a regular file", "replace it with a regular file")
         return Problem(None, None, f"'{ref}' not found",
                        "add the file or correct the path (relative paths start at the project folder)")
     return resolved
 
 
-def image_format(path: Path) -> str | None:
-    """The format of an image file judged by its bytes (PNG, JPEG, …, SVG), or None if unknown."""
-    with open(path, "rb") as fh:
-        head = fh.read(512)
+def short_ref(ref: str, limit: int = 48) -> str:
+    """A reference shortened for messages (a data: URL can be a megabyte long)."""
+    return ref if len(ref) <= limit else ref[: limit - 1] + "…"
+
+
+# ---- images ------------------------------------------------------------------------------------
+
+def check_image(root: Path, path: Path, ref: str, formats: set[str] = IMAGE_FORMATS) -> Problem | None:
+    """A Problem when the image file at *path* cannot be used: refused by the containment rule, of an
+    unsupported format, larger than MAX_IMAGE_PIXELS, or corrupt."""
+    try:
+        data = read_project_file(root, path, IMAGE)
+    except PresskitError as exc:
+        problem = exc.problems[0]
+        return Problem(None, None, f"image '{ref}': {problem.message}", problem.fix)
+    return check_image_bytes(data, ref, formats)
+
+
+def check_data_image(url: str, formats: set[str] = IMAGE_FORMATS) -> Problem | None:
+    """A Problem when a data: URL image is malformed, too large, of an unsupported format or corrupt."""
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    ref = short_ref(url)
+    header, comma, payload = url[len("data:"):].partition(",")
+    if not comma:
+        return Problem(None, None, f"image '{ref}' is not a valid data: URL (no comma before the data)",
+                       "write it as data:image/png;base64,… or save the image as a file and link it")
+    encoded = header.lower().split(";")[-1].strip() == "base64"
+    try:  # the URL is part of a document, itself at most MAX_DOCUMENT_BYTES
+        data = (base64.b64decode("".join(unquote(payload).split()), validate=True) if encoded
+                else unquote_to_bytes(payload))
+    except (binascii.Error, ValueError) as exc:
+        return Problem(None, None, f"image '{ref}' is not valid base64 ({exc})",
+                       "save the image as a file and link it instead of pasting its data")
+    if len(data) > MAX_IMAGE_BYTES:
+        return Problem(None, None, f"image '{ref}' is {len(data) / 1e6:.1f} MB, more than the "
+                                   f"{MAX_IMAGE_BYTES / 1e6:.0f} MB limit for an image", IMAGE.too_big_fix)
+    return check_image_bytes(data, ref, formats)
+
+
+def image_format(data: bytes) -> str | None:
+    """The format of an image judged by its bytes (PNG, JPEG, …, SVG), or None if unknown."""
+    return _image_header(data)[0]
+
+
+def _image_header(data: bytes) -> tuple[str | None, tuple[int, int] | None, int | None]:
+    """(format, (width, height), pixels) from an image's header, without decoding its pixels.
+
+    No size for SVG (vector) and for what is not an image; for a file PIL refuses to open as a
+    decompression bomb (more than twice its own limit), only the pixel count its error gives.
+    """
+    import io
+    import warnings
+
+    head = data[:512]
     if re.search(rb"<svg[\s>]", head) or (head.lstrip().startswith(b"<?xml") and b"<svg" in head):
-        return "SVG"
+        return "SVG", None, None
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
-            return img.format
-    except (UnidentifiedImageError, OSError):
-        return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is lower
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                return img.format, (width, height), width * height
+    except Image.DecompressionBombError as exc:
+        m = re.search(r"\((\d+) pixels\)", str(exc))
+        return None, None, int(m.group(1)) if m else MAX_IMAGE_PIXELS + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None, None, None
 
 
-def check_image(path: Path, ref: str, formats: set[str] = IMAGE_FORMATS) -> Problem | None:
-    """A Problem when the image at *path* is of an unsupported format or cannot be decoded."""
-    kind = image_format(path)
+def check_image_bytes(data: bytes, ref: str, formats: set[str] = IMAGE_FORMATS) -> Problem | None:
+    """A Problem when the image *data* is of an unsupported format, has too many pixels or cannot be decoded."""
+    kind, size, pixels = _image_header(data)
     allowed = ", ".join(sorted(formats))
+    if pixels is not None and pixels > MAX_IMAGE_PIXELS:
+        shown = f"{size[0]}×{size[1]} pixels ({pixels / 1e6:.0f} megapixels)" if size else f"{pixels / 1e6:.0f} megapixels"
+        return Problem(None, None, f"image '{ref}' is {shown}, more than the {MAX_IMAGE_PIXELS / 1e6:.0f} "
+                                   "megapixel limit", "scale it down (an A4 page at 300 dpi needs 2480×3508 pixels)")
     if kind is None or kind not in formats:
         found = f"a {kind} image" if kind else "not an image presskit can read"
         return Problem(None, None, f"image '{ref}' is {found}", f"convert it to PNG or JPEG (supported: {allowed})")
@@ -75,22 +297,127 @@ def check_image(path: Path, ref: str, formats: set[str] = IMAGE_FORMATS) -> Prob
         if kind == "SVG":
             from lxml import etree
 
-            etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
         else:
+            import io
+            import warnings
+
             from PIL import Image, ImageFile
 
             # WeasyPrint turns LOAD_TRUNCATED_IMAGES on for the whole process when imported;
             # the check must see a truncated file as what it is.
             tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
             try:
-                with Image.open(path) as img:
-                    img.load()  # decodes every pixel: a truncated file fails here
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    with Image.open(io.BytesIO(data)) as img:
+                        img.load()  # decodes every pixel (at most MAX_IMAGE_PIXELS): a truncated file fails here
             finally:
                 ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except Exception as exc:  # any decoder failure means the same thing to the author
         return Problem(None, None, f"image '{ref}' is corrupt ({type(exc).__name__}: {exc})",
                        "export the image again from its source")
     return None
+
+
+# ---- the build folder and the print profile ------------------------------------------------------
+
+def build_dir_problems(root: Path) -> list[Problem]:
+    """build/ and build/.presskit/ must be folders of the project itself (when they exist): not
+    symbolic links (`.gitignore`'s /build/ does not match a link, so a commit can bring one), not
+    files; and the build lock a regular file."""
+    lock = f"{BUILD_DIR}/{STATE_DIR}/lock"
+    for rel in (BUILD_DIR, f"{BUILD_DIR}/{STATE_DIR}", lock):
+        path = Path(root) / rel
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            return [Problem(rel, None, f"cannot be read ({exc.strerror})", "check its permissions")]
+        if rel == lock:  # opened for writing by every build: a link would create a file where it leads
+            if not stat.S_ISREG(mode):
+                return [Problem(rel, None, "is not a regular file", f"delete it (rm {rel}); presskit creates it itself")]
+        elif stat.S_ISLNK(mode):
+            return [Problem(rel, None, "is a symbolic link, not a folder of the project's own (outputs would "
+                                       "be written wherever it leads)",
+                            f"delete the link (rm {rel}); presskit creates {rel}/ itself")]
+        elif not stat.S_ISDIR(mode):
+            return [Problem(rel, None, "is a file, not a folder",
+                            f"delete or rename it; presskit creates {rel}/ itself")]
+    return []
+
+
+def check_build_dir(root: Path) -> None:
+    """Raise a BuildError unless build/ (and build/.presskit/) are real folders or do not exist yet."""
+    if problems := build_dir_problems(root):
+        raise BuildError(problems)
+
+
+def read_icc_profile(root: Path, value: str) -> tuple[Path, bytes] | Problem:
+    """The CMYK ICC profile *value* names (print.icc_profile): (path, bytes), or a Problem saying why not.
+
+    Allowed: a file inside the project (relative paths start at the project folder), or a regular
+    file under /usr/share/color/icc/ (where Debian installs profiles), either within MAX_ICC_BYTES,
+    whose header says it is an ICC profile ('acsp' at byte 36) of a CMYK device ('CMYK' at byte 16).
+    The value is checked wherever it came from (campaign.yaml, or the YAML cache).
+    """
+    root = Path(root).resolve()
+    if not value.strip():
+        return Problem(None, None, "no profile named", f"name a CMYK ICC profile (e.g. {DEFAULT_ICC})")
+    path = Path(value)
+    if not path.is_absolute():
+        path = root / path
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return Problem(None, None, f"{value} is a symbolic link that leads nowhere (a loop)", LINK_FIX)
+    system = SYSTEM_ICC_DIR.resolve()
+    within = root if resolved.is_relative_to(root) else system if resolved.is_relative_to(system) else None
+    if within is None:
+        return Problem(None, None, f"{value} is outside the project folder and not under {SYSTEM_ICC_DIR}/",
+                       "copy the printing condition's CMYK profile into the project (e.g. content/print.icc) "
+                       f"and name it here, or use one under {SYSTEM_ICC_DIR}/ (e.g. {DEFAULT_ICC})")
+    try:
+        data = read_project_file(within, resolved, ICC)
+    except PresskitError as exc:
+        problem = exc.problems[0]
+        if problem.message == "file not found":
+            return Problem(None, None, f"{value} does not exist", ICC.missing_fix)
+        return Problem(None, None, f"{value}: {problem.message}", problem.fix)
+    if len(data) < 128 or data[36:40] != b"acsp":
+        return Problem(None, None, f"{value} is not an ICC profile (no 'acsp' signature in its header)",
+                       f"use the CMYK .icc file of the printing condition (e.g. {DEFAULT_ICC})")
+    if data[16:20] != b"CMYK":
+        space = data[16:20].decode("latin-1").strip() or "another"
+        space = space if space.isprintable() and space.isascii() else "another"
+        return Problem(None, None, f"{value} is an ICC profile for {space} colour, not CMYK",
+                       f"use the CMYK profile of the printing condition (e.g. {DEFAULT_ICC})")
+    return resolved, data
+
+
+def icc_profile_problem(campaign: Campaign) -> Problem | None:
+    """The campaign's print.icc_profile as a Problem on its line of campaign.yaml, if it cannot be used."""
+    found = read_icc_profile(campaign.root, campaign.print.icc_profile)
+    if isinstance(found, Problem):
+        return Problem(CAMPAIGN_FILE, campaign.line_of("print", "icc_profile"),
+                       f"print.icc_profile: {found.message}", found.fix)
+    return None
+
+
+def has_print_edition(campaign: Campaign) -> bool:
+    """Whether any output is built as a print edition (which embeds the ICC profile)."""
+    return any(out.format == "pdf" and "print" in out.editions for out in campaign.outputs.values())
+
+
+def check_project(campaign: Campaign) -> None:
+    """Raise every containment violation of the project as a whole (`presskit check`): build/ that is
+    not a folder of the project's own, and a print profile that cannot be used."""
+    problems = build_dir_problems(campaign.root)
+    if has_print_edition(campaign) and (icc := icc_profile_problem(campaign)):
+        problems.append(icc)
+    if problems:
+        raise ConfigError(problems)
 
 
 def locate_reference(url: str, sources: list[Path], root: Path) -> tuple[str | None, int | None]:
@@ -104,8 +431,8 @@ def locate_reference(url: str, sources: list[Path], root: Path) -> tuple[str | N
     for needle in [n for n in needles if n]:
         for source in sources:
             try:
-                text = source.read_text(encoding="utf-8-sig", errors="replace")
-            except OSError:
+                text = read_project_file(root, source, INPUT).decode("utf-8-sig", errors="replace")
+            except PresskitError:
                 continue
             at = text.find(needle)
             if at >= 0:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import ContentError, Problem, relpath
+from .containment import DOCUMENT, read_project_file
 from .yaml import CONTROL_FIX
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
@@ -19,9 +20,6 @@ FOOTNOTE = re.compile(r"^(\[\^[^\]]+\]:[ \t]*)(.*)$")
 TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?$")
 # Front-matter keys that are data, not prose: never offered to translators.
 UNTRANSLATED_KEYS = {"date", "published", "slug", "id", "lang", "template", "layout"}
-# A document larger than this is refused before parsing: 1 MB of Markdown is some 500 printed
-# pages, far beyond a brochure, and a 10 MB file would keep Markdown and WeasyPrint busy for minutes.
-MAX_DOCUMENT_BYTES = 1_000_000
 # Characters XML (hence DOCX, and the PDF's HTML parser) cannot carry: C0 controls but tab and newline.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -109,16 +107,10 @@ def translatable_meta(key: str, value: object) -> bool:
 
 
 def read_text(path: Path, root: Path) -> str:
-    """Read a UTF-8 text file (BOM and CRLF tolerated); errors name the file and the fix."""
+    """Read a UTF-8 document (BOM and CRLF tolerated) under the containment rule (inside the project,
+    a regular file, at most MAX_DOCUMENT_BYTES); errors name the file and the fix."""
     name = relpath(path, root)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(Problem(name, None, "file not found", "create it or correct the name")) from None
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ContentError(Problem(name, None, f"file is {len(data) / 1e6:.1f} MB, more than the "
-                                   f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB limit for a document",
-                                   "split it into several documents or remove pasted data"))
+    data = read_project_file(root, path, DOCUMENT)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,20 +2,59 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 
+from ..errors import Problem, TemplateError, relpath
+from .containment import TEMPLATE, read_project_file
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .config import OutputSettings
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """The project's templates/, every file read under the containment rule (source.containment):
+    a template (or an included stylesheet) that is a link leading out of the project, a FIFO or
+    larger than MAX_TEMPLATE_BYTES is a TemplateError naming the file, not a read."""
+
+    def __init__(self, root: Path):
+        super().__init__(str(Path(root) / "templates"))
+        self.root = Path(root)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        from jinja2.loaders import split_template_path
+
+        path = os.path.join(self.searchpath[0], *split_template_path(template))  # refuses '..'
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        data = read_project_file(self.root, path, TEMPLATE)
+        try:
+            source = data.decode(self.encoding)
+        except UnicodeDecodeError as exc:
+            raise TemplateError(Problem(relpath(path, self.root), data[: exc.start].count(b"\n") + 1,
+                                        f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                        "save the file as UTF-8")) from None
+        mtime = os.path.getmtime(path)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(path) == mtime
+            except OSError:
+                return False
+
+        return source, os.path.normpath(path), uptodate
 
 
 def template_environment(root: Path) -> jinja2.Environment:
     """A Jinja environment on the project's templates/: strict about undefined names, autoescaping."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root / "templates")),
+        loader=ProjectLoader(root),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "j2"]),
         trim_blocks=True,

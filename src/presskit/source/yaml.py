@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError, PresskitError, Problem, relpath
 from ..files import text_digest
 from ..store import JsonStore
+from .containment import YAML, read_project_file
 
 if TYPE_CHECKING:
     import yaml as pyyaml
@@ -34,22 +35,20 @@ Lines = dict[KeyPath, int]
 def load_yaml(path: Path, root: Path) -> tuple[Any, Lines]:
     """Parse a YAML file into Python data plus a map of key path → line number."""
     name = relpath(path, root)
+    raw = read_project_file(root, path, YAML)  # inside the project, a regular file, at most 1 MB
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(Problem(name, None, "file not found",
-                                  "create it (presskit new DIR scaffolds a project)")) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise ConfigError(Problem(name, line, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})",
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(Problem(name, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                                   "save the file as UTF-8")) from None
     cache = JsonStore(Path(root), YAML_CACHE.name, _cache_version())
     digest = text_digest(text)
-    if (known := cache.get(name, digest)) is not None:
+    if (known := cache.get(name, digest, valid=_valid_cached)) is not None:
         try:
             return _decode(known["data"]), {tuple(path): line for path, line in known["lines"]}
-        except (KeyError, TypeError, ValueError):  # a damaged cache is only a slower build
-            pass
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):  # only a slower build
+            cache.discard(name)
     data, lines = parse_yaml(text, name)
     try:
         encoded = _encode(data)
@@ -187,6 +186,16 @@ def _encode(value: Any) -> Any:
     if kind is dt.date:
         return {"t": value.isoformat()}
     raise _Uncacheable
+
+
+def _valid_cached(value: Any) -> bool:
+    """The shape of a cached YAML file: {"data": …, "lines": [[[key, …], line], …]} (the data itself
+    is checked as it is decoded, and then as settings, like any parsed YAML)."""
+    if not (isinstance(value, dict) and "data" in value and isinstance(value.get("lines"), list)):
+        return False
+    return all(isinstance(item, list) and len(item) == 2 and isinstance(item[0], list)
+               and all(type(p) in (str, int) for p in item[0]) and type(item[1]) is int
+               for item in value["lines"])
 
 
 def _decode(value: Any) -> Any:
