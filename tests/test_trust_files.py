@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PRESSKIT, copy_fixture_project
+from conftest import PRESSKIT, copy_fixture_project, run
 from presskit.build.run import build, clean_stale_temporaries
 from presskit.build.state import State
 from presskit.build.units import plan
@@ -599,3 +599,48 @@ def test_data_images_are_checked_like_files(monkeypatch):
     monkeypatch.setattr(containment, "MAX_IMAGE_BYTES", 10)
     assert check_data_image(good).message == (
         f"image '{good[:47]}…' is 0.0 MB, more than the 0 MB limit for an image")
+
+
+# ---- reads the lead added after part A: WeasyPrint resources, reference.docx, outputs under build/ --
+
+def test_weasyprint_resource_is_read_under_the_containment_rule(tmp_path):
+    """A resource that resolves inside the project but is not a regular file is refused, not read."""
+    import os
+
+    from presskit.pdf.fetcher import ProjectFetcher
+
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    os.mkfifo(root / "content" / "pipe.css")
+    fetcher = ProjectFetcher(root)
+    with pytest.raises(ValueError, match="presskit refuses to load"):
+        fetcher.fetch((root / "content" / "pipe.css").as_uri())
+    assert fetcher.read == set() and "not a regular file" in fetcher.reasons[(root / "content" / "pipe.css").as_uri()].message
+
+
+def test_reference_docx_linked_from_outside_is_refused(project, tmp_path):
+    outside = tmp_path / "outside.docx"
+    reference = project / "templates" / "briefing" / "reference.docx"
+    outside.write_bytes(reference.read_bytes())
+    reference.unlink()
+    reference.symlink_to(outside)
+    proc = run("build", "briefing", "--root", project)
+    assert proc.returncode == 1
+    assert ("error: templates/briefing/reference.docx: file is a symbolic link leading outside the project folder"
+            in proc.stderr), proc.stderr
+
+
+@pytest.mark.slow
+def test_report_ignores_a_link_or_fifo_planted_under_build(project, tmp_path):
+    """The report reads only regular files presskit wrote: a planted FIFO does not hang it."""
+    import os
+
+    run("build", "handouts", "--root", project, check=True)
+    target = project / "build" / "handouts" / "handout-lv.pdf"
+    target.unlink()
+    os.mkfifo(target)
+    proc = subprocess.run([*PRESSKIT, "check", "--root", str(project)], capture_output=True, text=True,
+                          timeout=120)  # reading the FIFO would wait for ever
+    assert "Traceback" not in proc.stderr
+    report = (project / "build" / "index.html").read_text(encoding="utf-8")
+    assert 'data-target="build/handouts/handout-lv.pdf"' in report

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import io
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import docx
@@ -22,8 +21,9 @@ if TYPE_CHECKING:
 _pristine: list[Any] = []
 
 
-def new_document(ref: Path | None, first_page: bool = False) -> tuple[Document, dict[Any, Any]]:
-    """A fresh python-docx Document of *ref* (python-docx's default when None), parsed once per content,
+def new_document(ref: tuple[str, bytes] | None, first_page: bool = False) -> tuple[Document, dict[Any, Any]]:
+    """A fresh python-docx Document of *ref* (its name and bytes; python-docx's default when None),
+    parsed once per content,
     and the style look-ups already made on it (a dict the writer fills; valid while the styles are).
     Its header and footer parts are there already (see furniture_parts), with a different first
     page when *first_page*.
@@ -31,7 +31,7 @@ def new_document(ref: Path | None, first_page: bool = False) -> tuple[Document, 
     The key is the file's bytes, not its time stamp: an edit within the file system's time
     resolution (or one that restores an old mtime) is still picked up, and reading 6 KB is cheap.
     """
-    key = (str(ref), ref.read_bytes()) if ref else (None, None)
+    key = ref or (None, None)
     if not _pristine or _pristine[0] != key:
         _pristine[:] = [key, {}, {}]
     documents = _pristine[1]

@@ -16,6 +16,7 @@ from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
 
 from ..errors import ContentError, Problem, TemplateError
+from ..source.containment import TEMPLATE, read_project_file
 from . import oxml as ox
 from .package import footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
 from .reference import furniture_parts, new_document, stored_name, style_ids_by_name
@@ -56,7 +57,9 @@ def reference_path(campaign: Campaign, template: str) -> Path | None:
 
 def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, Any], source: str = "") -> bytes:
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
-    ref = reference_path(campaign, template)
+    path = reference_path(campaign, template)
+    # Read under the containment rule: a reference.docx linked from outside the project is refused.
+    ref = (str(path), read_project_file(campaign.root, path, TEMPLATE)) if path else None
     root: HtmlElement = lxml.html.document_fromstring(html)  # lxml's stubs say only _Element
     document, memo = new_document(ref, bool(root.find("body").xpath(FIRST_PAGE_HEADER)))
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",

@@ -13,8 +13,8 @@ import_weasyprint()  # before WeasyPrint's own import (presskit.patches)
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
-from ..errors import Problem  # noqa: E402
-from ..source.containment import locate_reference, resolve_project_file  # noqa: E402
+from ..errors import PresskitError, Problem  # noqa: E402
+from ..source.containment import RESOURCE, locate_reference, read_project_file, resolve_project_file  # noqa: E402
 
 if TYPE_CHECKING:
     from urllib.request import Request
@@ -43,10 +43,15 @@ class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
             return super().fetch(url, headers)
         found = resolve_project_file(self.root, url)
         if isinstance(found, Path):
-            self.read.add(found)
-            # WeasyPrint ignores a linked stylesheet whose type is not text/css: say what it is.
-            kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": kind})
+            try:  # the containment rule once more at the read: regular file, bounded size
+                body = read_project_file(self.root, found, RESOURCE)
+            except PresskitError as exc:
+                found = Problem(None, None, f"'{url}': {exc.problems[0].message}", exc.problems[0].fix)
+            else:
+                self.read.add(found)
+                # WeasyPrint ignores a linked stylesheet whose type is not text/css: say what it is.
+                kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": kind})
         self.refused.append(url)
         self.reasons[url] = found
         # WeasyPrint catches this and logs it; the build reports the refusal as an error.

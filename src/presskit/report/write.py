@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,10 +101,16 @@ def report_units(campaign: Campaign, report: Report | None) -> list[Unit]:
 # ---- what each file is: digest, pages, thumbnails (cached by digest) -----------------------------
 
 def file_info(root: Path, target: str, known: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Size, digest, page count and thumbnails of a built file; reuses *known* if the file is unchanged."""
+    """Size, digest, page count and thumbnails of a built file; reuses *known* if the file is unchanged.
+
+    Only a regular file counts: presskit writes nothing else under build/, and a link or a FIFO put
+    there would make the report read (or wait on) something else.
+    """
     try:
-        st = (root / target).stat()
-    except FileNotFoundError:
+        st = os.lstat(root / target)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
         return None
     if known and known.get("size") == st.st_size and known.get("mtime_ns") == st.st_mtime_ns:
         return known
@@ -166,12 +173,15 @@ def start_thumbnails(root: Path, files: dict[str, dict[str, Any]]) -> Callable[[
 
 
 AHEAD_FILE = "pages.json"  # in a thumbnail folder made during the build: written last, when complete
+MAX_AHEAD_BYTES = 1_000_000  # a page list of MAX_THUMBS entries is a few KB
 
 
 def thumbnails_ahead(root: Path, target: str) -> None:
     """Render the thumbnails of a PDF the build just wrote, while other files are still rendering
     (the CLI calls this as each file finishes), so that the report after the build has less to do."""
     try:
+        if not stat.S_ISREG(os.lstat(root / target).st_mode):  # only what the build itself wrote
+            return
         folder = state_dir(root) / THUMBS_DIR / hashlib.sha256((root / target).read_bytes()).hexdigest()[:20]
         if made_ahead(folder):
             return
@@ -183,8 +193,11 @@ def thumbnails_ahead(root: Path, target: str) -> None:
 
 def made_ahead(folder: Path) -> dict[str, Any] | None:
     """Pages and thumbnails recorded by thumbnails_ahead() in *folder*, if it finished."""
+    path = folder / AHEAD_FILE
     try:
-        found = json.loads((folder / AHEAD_FILE).read_text())
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.lstat(path).st_size > MAX_AHEAD_BYTES:
+            return None
+        found = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
     return found if isinstance(found, dict) and isinstance(found.get("thumbs"), list) else None
@@ -338,7 +351,11 @@ def _tree_signature(root: Path, folders: Iterable[str], skip: Path | None = None
                 dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) != str(skip)]
             dirnames.sort()
             for name in sorted(n for n in filenames if n.endswith(suffix)):
-                st = os.stat(os.path.join(dirpath, name))
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:  # a dangling link: the checks that read it report it
+                    entries.append(f"{dirpath}/{name}:unreadable")
+                    continue
                 entries.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
 

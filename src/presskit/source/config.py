@@ -251,9 +251,12 @@ def _check_output(c: Campaign, out: OutputSettings, v: _Validator, root: Path) -
             v.errors.append(v.problem(path + ("languages", i),
                                       f"language '{lang}' is not in the campaign's languages",
                                       "add it to 'languages' or remove it here"))
-    if not (root / "content" / out.document).is_file():
-        v.errors.append(v.problem(path + ("document",), f"content/{out.document} does not exist",
-                                  "create the file or correct the name"))
+    document = root / "content" / out.document
+    if not document.is_file():
+        exists = document.exists()  # a folder or a FIFO is there, not a document
+        v.errors.append(v.problem(path + ("document",), f"content/{out.document} "
+                                  + ("is not a regular file" if exists else "does not exist"),
+                                  "replace it with a Markdown file" if exists else "create the file or correct the name"))
     if out.recipients and not (root / "content" / out.recipients).is_file():
         v.errors.append(v.problem(path + ("recipients",), f"content/{out.recipients} does not exist",
                                   "create the file or correct the name"))

@@ -81,6 +81,8 @@ ICC = FileKind("ICC profile", MAX_ICC_BYTES, ConfigError,
                "use the CMYK profile of the printing condition (a few hundred kilobytes)",
                "install Ghostscript's profile (apt-get install libgs10-common) or point print.icc_profile "
                "at a CMYK ICC profile")
+RESOURCE = FileKind("resource", MAX_IMAGE_BYTES, ContentError, "make it smaller (images: scale them down)",
+                    "add the file or correct the path")
 INPUT = FileKind("build input", MAX_INPUT_BYTES, BuildError, "make it smaller", "restore it")
 
 _NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
