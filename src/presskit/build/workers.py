@@ -82,12 +82,18 @@ def prestart_workers(root: Path, jobs: int | None) -> WorkerPool | None:
     return open_pool(1 if catalogs else jobs, pdf)
 
 
+FUTURE_SLACK_NS = 2 * 10**9  # file times up to 2 s ahead of this clock still count (a network disk's clock)
+
+
 def changed_since_build(root: Path) -> set[str] | None:
-    """Files under content/ and templates/ newer than the build state (None: nothing built yet)."""
+    """Files under content/ and templates/ modified since the build state was written (None: nothing
+    built yet). A file time in the future (an archive or a machine with a wrong clock) is not a
+    change: it would start workers on every no-op; an edit sets the time to now and counts."""
     try:
         built = (root / BUILD_DIR / STATE_DIR / STATE_FILE).stat().st_mtime_ns
     except OSError:
         return None
+    now = time.time_ns() + FUTURE_SLACK_NS
     changed = set()
     for folder in ("content", "templates"):
         todo = [root / folder]
@@ -99,7 +105,7 @@ def changed_since_build(root: Path) -> set[str] | None:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(Path(entry.path))
-                elif entry.stat().st_mtime_ns > built:
+                elif built < entry.stat().st_mtime_ns <= now:
                     changed.add(Path(entry.path).relative_to(root).as_posix())
     return changed
 
