@@ -76,6 +76,116 @@ def cli_main(monkeypatch, capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
+def children(pid: int) -> set[int]:
+    """PIDs of the processes whose parent is *pid* (from /proc: no psutil)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether *pid* still runs (a zombie waiting for its reaper does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+# ---- 5. the render time limit ---------------------------------------------------------------------
+
+SLOW_PARAGRAPH = ("Kampaņa „Tīri ezeri“ ir izdomāts piemērs, kas apraksta, kā ministrija varētu sadarboties ar "
+                  "pašvaldībām, skolām un vides biedrībām, lai aizsargātu ūdenstilpes. ") * 3
+
+
+def slow_output(root: Path, seconds: float) -> str:
+    """Add an output that genuinely takes long: ~0.8 MB of text laid out into a brochure of a few
+    hundred pages (~20 s here), and a render time limit of *seconds*. Returns its target."""
+    text = "\n\n".join(f"{SLOW_PARAGRAPH} {i}" for i in range(1500))
+    (root / "content" / "slow.md").write_text(f"---\ntitle: Lēns\nsubtitle: Garš\n---\n\n{text}\n",
+                                              encoding="utf-8")
+    edit_campaign(root, lambda d: (d["outputs"].update(slow={
+        "document": "slow.md", "template": "brochure", "format": "pdf", "languages": ["lv"],
+        "editions": ["screen"]}), d.update(render_seconds=seconds)))
+    return "build/slow/slow-lv-screen.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["2", "1"])
+def test_render_time_limit_stops_one_output_and_the_build_goes_on(project, jobs):
+    target = slow_output(project, 2)
+    started = time.monotonic()
+    proc = run("build", "slow", "briefing", "--draft", "-j", jobs, "--root", project)
+    took = time.monotonic() - started
+    assert proc.returncode == 1
+    assert proc.stderr == (f"error: {target}: rendering took longer than the limit of 2 s and was stopped — if "
+                           "it needs longer, raise render_seconds in content/campaign.yaml\n")
+    assert not (project / target).exists() and not temporaries(project)
+    assert (project / "build" / "briefing" / "briefing-lv.docx").is_file()  # the rest was built
+    assert "built build/briefing/briefing-lv.docx" in proc.stdout
+    assert took < 15
+
+
+def test_pool_stops_an_overrunning_worker_and_replaces_it():
+    from presskit.build.pool import Task, WorkerPool
+
+    pool = WorkerPool(1, False, lambda pdf: None)
+    try:
+        first = set(pool._processes)
+        # One worker, three items in a row: the first overruns, the other two still run (in a new worker).
+        pool.submit(Task(time.sleep, (), [(30,), (0,), (0,)], [0.3, 10, 10], ["slow", "quick", "quicker"]))
+        found = []
+        deadline = time.monotonic() + WAIT_S
+        while len(found) < 3 and time.monotonic() < deadline:
+            found += [(o.key, o.status) for o in pool.collect(timeout=1)]
+        assert found == [("slow", "overran"), ("quick", "done"), ("quicker", "done")]
+        assert set(pool._processes).isdisjoint(first) and not any(alive(pid) for pid in first)
+        # A worker that dies and one whose function raises: each is that item's outcome, nothing hangs.
+        pool.submit(Task(os._exit, (), [(3,)], [10], ["exits"]))
+        outcome = pool.collect(timeout=WAIT_S)[0]
+        assert (outcome.key, outcome.status, outcome.value) == ("exits", "died",
+                                                                "its worker process exited with status 3")
+        pool.submit(Task(int, (), [("x",)], [10], ["raises"]))
+        outcome = pool.collect(timeout=WAIT_S)[0]
+        assert outcome.status == "failed" and "ValueError: invalid literal" in outcome.value
+        # stop() ends a worker in the middle of an item at once.
+        pool.submit(Task(time.sleep, (), [(30,)], [None], ["long"]))
+        time.sleep(0.2)
+        busy = list(pool._processes)
+        started = time.monotonic()
+        assert [(o.key, o.status) for o in pool.stop()] == [("long", "stopped")]
+        assert time.monotonic() - started < 2 and not any(alive(pid) for pid in busy)
+    finally:
+        pool.stop()
+
+
+def test_time_limit_interrupts_python_code_in_the_main_thread():
+    from presskit.build.workers import RenderOverrun, time_limit
+
+    started = time.monotonic()
+    with pytest.raises(RenderOverrun), time_limit(0.2):
+        while True:
+            pass
+    assert time.monotonic() - started < 2
+    with time_limit(5):  # disarmed on the way out: no alarm later
+        pass
+    time.sleep(0.05)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_render_seconds_in_the_configuration(project):
+    from presskit.source.config import load_config
+
+    assert load_config(project).render_seconds == 120
+    edit_campaign(project, lambda d: d.update(render_seconds=0.5))
+    assert load_config(project).render_seconds == 0.5
+
+
 # ---- 6. file times in the future ------------------------------------------------------------------
 
 def test_a_file_time_in_the_future_does_not_start_workers(built_once):
