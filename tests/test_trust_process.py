@@ -97,6 +97,138 @@ def alive(pid: int) -> bool:
         return False
 
 
+# ---- 1. the watch report server -------------------------------------------------------------------
+
+@pytest.fixture
+def server(tmp_path):
+    """A report server over a build/ with files, links in and out, a FIFO and a bare folder."""
+    from presskit.watch import serve
+
+    root = tmp_path / "project"
+    build = root / "build"
+    (build / "handouts").mkdir(parents=True)
+    (build / "index.html").write_text("<html>report</html>")
+    (build / "handouts" / "handout-lv.pdf").write_bytes(b"%PDF-1.7 handout")
+    (build / "empty").mkdir()
+    outside = tmp_path / "home"
+    (outside / ".ssh").mkdir(parents=True)
+    (outside / ".ssh" / "id_ed25519").write_text("PRIVATE KEY")
+    (build / "key").symlink_to(outside / ".ssh" / "id_ed25519")
+    (build / "ssh").symlink_to(outside / ".ssh")
+    (build / "latest.pdf").symlink_to("handouts/handout-lv.pdf")  # inside build/: served
+    os.mkfifo(build / "pipe")
+    srv = serve(root, port=0)
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def fetch(srv, path: str, host: str | None = "default", method: str = "GET") -> tuple[int, bytes]:
+    port = srv.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest(method, path, skip_host=True)
+        if host is not None:
+            conn.putheader("Host", f"127.0.0.1:{port}" if host == "default" else host.format(port=port))
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_server_serves_regular_files_inside_build(server):
+    assert fetch(server, "/index.html") == (200, b"<html>report</html>")
+    assert fetch(server, "/") == (200, b"<html>report</html>")  # a folder's index.html, not a listing
+    assert fetch(server, "/handouts/handout-lv.pdf") == (200, b"%PDF-1.7 handout")
+    assert fetch(server, "/latest.pdf") == (200, b"%PDF-1.7 handout")
+    assert fetch(server, "/index.html", host="localhost:{port}")[0] == 200
+    assert fetch(server, "/index.html", method="HEAD")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/key", "/ssh/id_ed25519", "/ssh/", "/handouts/", "/handouts", "/empty/",
+                                  "/pipe", "/../../home/.ssh/id_ed25519", "/%2e%2e/home/.ssh/id_ed25519",
+                                  "/nothing.pdf"])
+def test_server_refuses_links_out_listings_and_special_files(server, path):
+    status, body = fetch(server, path)
+    assert status == 404 and b"PRIVATE KEY" not in body and b"handout-lv.pdf" not in body
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1", "localhost", "127.0.0.1:1",
+                                  "127.0.0.1.evil.example:{port}", "[::1]:{port}", "", None])
+def test_server_answers_only_requests_addressed_to_it(server, host):
+    """DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 still sends its own name."""
+    status, body = fetch(server, "/index.html", host=host)
+    assert status == 403 and b"<html>report</html>" not in body
+
+
+def test_server_listens_on_loopback_only(server):
+    assert server.server_address[0] == "127.0.0.1"
+
+
+# ---- 3. watch mode never dies ---------------------------------------------------------------------
+
+def test_watch_reports_an_internal_error_and_keeps_watching(project, monkeypatch):
+    import presskit.watch
+    from presskit.watch import Watcher
+
+    only_briefing(project)
+    real_build = presskit.watch.build
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    for debug in (False, True):
+        lines: list[str] = []
+        watcher = Watcher(project, say=lines.append, debug=debug)
+        monkeypatch.setattr(presskit.watch, "build", broken)
+        assert watcher.rebuild() is None
+        assert "error: <project>: internal error: RuntimeError: boom — run with --debug and report it" in lines
+        assert lines[-1] == "watch: fix the error and save again; waiting for changes"
+        assert any(line.startswith("Traceback (most recent call last):") for line in lines) == debug
+        monkeypatch.setattr(presskit.watch, "build", real_build)
+        assert watcher.rebuild() is not None  # the next save works again
+
+
+@pytest.mark.slow
+def test_watch_loop_survives_internal_errors(project, monkeypatch):
+    import presskit.watch
+    from presskit.watch import Watcher
+
+    only_briefing(project)
+    reports: list = []
+    lines: list[str] = []
+    arrived = threading.Event()
+
+    def on_report(report):
+        reports.append(report)
+        arrived.set()
+
+    watcher = Watcher(project, say=lines.append, on_report=on_report)
+    watcher.warm = False
+    stop, ready = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop, ready.set), daemon=True)
+    thread.start()
+    try:
+        assert ready.wait(WAIT_S) and reports[-1] is not None
+        real_load = presskit.watch.load_config
+        for broken in (True, False):
+            if broken:
+                monkeypatch.setattr(presskit.watch, "load_config", lambda root: 1 / 0)
+            else:
+                monkeypatch.setattr(presskit.watch, "load_config", real_load)
+            arrived.clear()
+            with open(project / "content" / "briefing.md", "a", encoding="utf-8") as fh:
+                fh.write(f"\nVēl viens teikums {broken}.\n")
+            assert arrived.wait(WAIT_S), lines
+            assert (reports[-1] is None) == broken and thread.is_alive()
+        assert ("error: <project>: internal error: ZeroDivisionError: division by zero — run with --debug and "
+                "report it") in lines
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
 # ---- 5. the render time limit ---------------------------------------------------------------------
 
 SLOW_PARAGRAPH = ("Kampaņa „Tīri ezeri“ ir izdomāts piemērs, kas apraksta, kā ministrija varētu sadarboties ar "
