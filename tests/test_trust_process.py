@@ -166,6 +166,58 @@ def test_server_listens_on_loopback_only(server):
     assert server.server_address[0] == "127.0.0.1"
 
 
+# ---- 2. SIGTERM and SIGINT ------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM to the build", "SIGINT to its process group"])
+def test_signal_stops_the_build_and_every_worker(project, how):
+    proc = subprocess.Popen([*PRESSKIT, "build", "-j", "2", "--root", str(project)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        # Until the workers render: both started, and a first file written (more are still to come).
+        while not (len(workers := children(proc.pid)) == 2 and list((project / "build").rglob("*.pdf"))):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.02)
+        stopped = time.monotonic()
+        if how.startswith("SIGTERM"):
+            proc.send_signal(signal.SIGTERM)
+        else:  # Ctrl-C: the terminal signals every process of the foreground group, workers too
+            os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        took = time.monotonic() - stopped
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    signum = signal.SIGTERM if how.startswith("SIGTERM") else signal.SIGINT
+    assert proc.returncode == 128 + signum, (out, err)
+    assert err.splitlines() == [f"presskit: stopped by {signum.name} — no worker left running, no file "
+                                "half-written; run the command again to finish"]
+    assert took < 5
+    assert not [pid for pid in workers if alive(pid)]
+    assert not temporaries(project)
+    for pdf in (project / "build").rglob("*.pdf"):
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), pdf
+    assert not (project / "build" / ".presskit" / "state.json").exists()  # nothing recorded as built
+
+
+def test_workers_die_with_a_killed_build(tmp_path):
+    """Even SIGKILL, which no handler sees: the kernel ends the workers (PR_SET_PDEATHSIG)."""
+    script = ("import os, time\nfrom presskit.build.workers import open_pool\n"
+              "pool = open_pool(2, pdf=False)\nprint(*pool._processes, flush=True)\ntime.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not [pid for pid in workers if alive(pid)]
+
+
 # ---- 3. watch mode never dies ---------------------------------------------------------------------
 
 def test_watch_reports_an_internal_error_and_keeps_watching(project, monkeypatch):
@@ -227,6 +279,99 @@ def test_watch_loop_survives_internal_errors(project, monkeypatch):
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+# ---- 4. read-only build/ and a full disk ----------------------------------------------------------
+
+def read_only(monkeypatch, root: Path) -> None:
+    """Make every write-mode open() under root/build fail as on a read-only file system."""
+    real_open = builtins.open
+    build = str(root / "build")
+
+    def open_(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and os.path.abspath(file).startswith(build) and (
+                set(str(mode)) & set("wax+")):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", open_)
+
+
+def full_disk(monkeypatch) -> None:
+    """Make atomic_write's writes fail as on a full disk (after the temporary file was created)."""
+    import presskit.files
+
+    class Full(io.FileIO):
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(presskit.files, "open", lambda path, mode: Full(path, mode), raising=False)
+
+
+def test_full_disk_fails_the_build_clearly_and_keeps_the_outputs(built_once, monkeypatch, capsys):
+    before = outputs_of(built_once)
+    full_disk(monkeypatch)
+    # --draft differs from the recorded build: every briefing file is rebuilt, and none can be written.
+    code, out, err = cli_main(monkeypatch, capsys, "build", "briefing", "--draft", "-j", "1", "--root", built_once)
+    assert code == 1 and "Traceback" not in err
+    lines = err.splitlines()
+    fix = "— make build/ writable or free disk space"
+    assert f"error: build/briefing/briefing-lv.docx: cannot write (No space left on device) {fix}" in lines
+    assert f"error: build/index.html: cannot write (No space left on device) {fix}" in lines
+    assert all(line.startswith("error: build/") and line.endswith(fix) for line in lines), lines
+    assert outputs_of(built_once) == before and not temporaries(built_once)
+
+
+def test_write_error_in_a_worker_names_the_file(tmp_path):
+    """A worker's failed write comes back as that output's error (failure() runs in the worker)."""
+    from presskit.build.units import Unit
+    from presskit.build.workers import failure
+    from presskit.files import WriteError
+
+    unit = Unit("handouts", "lv", "print", "build/handouts/handout-lv.pdf")
+    exc = WriteError(errno.ENOSPC, "No space left on device", str(tmp_path / unit.target))
+    result = failure(unit, exc, time.perf_counter(), root=tmp_path)
+    assert [str(p) for p in result.error.problems] == [
+        "build/handouts/handout-lv.pdf: cannot write (No space left on device) — make build/ writable or free "
+        "disk space"]
+
+
+def test_read_only_build_fails_the_build_before_rendering(built_once, monkeypatch, capsys):
+    before = outputs_of(built_once)
+    read_only(monkeypatch, built_once)
+    code, out, err = cli_main(monkeypatch, capsys, "build", "--draft", "-j", "1", "--root", built_once)
+    assert (code, out) == (1, "")
+    assert err == ("error: build/.presskit/lock: cannot write (Read-only file system) — make build/ writable "
+                   "or free disk space\n")
+    assert outputs_of(built_once) == before
+
+
+@pytest.mark.slow
+def test_check_of_a_read_only_build_still_checks(built_once, monkeypatch, capsys):
+    code, out, err = cli_main(monkeypatch, capsys, "check", "--root", built_once)  # as it is when writable
+    (built_once / "build" / "index.html").unlink()  # so that the report must be written again
+    read_only(monkeypatch, built_once)
+    ro_code, ro_out, ro_err = cli_main(monkeypatch, capsys, "check", "--root", built_once)
+    assert (ro_code, ro_out) == (code, out) and "Traceback" not in ro_err
+    warning = ("warning: build/index.html: cannot write (Read-only file system) — make build/ writable or free "
+               "disk space (the build report was not updated)")
+    lines = ro_err.splitlines()
+    assert warning in lines
+    lines.remove(warning)
+    assert lines == err.splitlines()  # every other line as when build/ is writable
+    assert not (built_once / "build" / "index.html").exists()
+
+
+def test_atomic_write_names_the_target_and_leaves_no_temporary(tmp_path, monkeypatch):
+    from presskit.files import WriteError, atomic_write
+
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"old")
+    full_disk(monkeypatch)
+    with pytest.raises(WriteError) as caught:
+        atomic_write(target, b"new")
+    assert (caught.value.errno, caught.value.filename) == (errno.ENOSPC, str(target))
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
 
 
 # ---- 5. the render time limit ---------------------------------------------------------------------
@@ -331,3 +476,57 @@ def test_a_file_time_in_the_future_does_not_start_workers(built_once):
     assert prestart_workers(built_once, 2) is None  # a no-op stays a no-op
     document.write_text(document.read_text(encoding="utf-8") + "\nLabojums.\n", encoding="utf-8")  # now
     assert changed_since_build(built_once) == {"content/handout.md"}
+
+
+# ---- 7. control characters never reach the terminal raw -------------------------------------------
+
+def test_printable_escapes_control_characters():
+    assert printable("plain — teksts, العربية, 中文") == "plain — teksts, العربية, 中文"
+    assert printable("a\x1b[2Jb\rc\x07d\x7fe\x9bf\u202eg\u2066h") == \
+        "a\\x1b[2Jb\\x0dc\\x07d\\x7fe\\x9bf\\u202eg\\u2066h"
+    assert printable("line one\n\tline two") == "line one\n\tline two"
+    assert printable(printable("\x1b")) == "\\x1b"
+
+
+def raw_controls(text: str) -> list[str]:
+    return [ch for ch in text if ch not in "\n\t" and printable(ch) != ch]
+
+
+def test_cli_escapes_content_in_errors_and_warnings(project):
+    proc = run("build", "\x1b[2Jflyer\u202e", "--root", project)  # words from the command line too
+    assert "error: <project>: unknown output '\\x1b[2Jflyer\\u202e'" in proc.stderr and not raw_controls(proc.stderr)
+    edit_campaign(project, lambda d: (d.update({"\x1b[31mtitel": "x"}),
+                                      d["outputs"]["briefing"].update(document="\x1b[2Jmissing\x07.md")))
+    proc = run("build", "--root", project)
+    assert proc.returncode == 1 and proc.stderr.startswith(("warning: ", "error: "))
+    assert not raw_controls(proc.stdout + proc.stderr) and "\\x1b[" in proc.stderr
+    proc = run("build", "--json", "--root", project)
+    assert not raw_controls(proc.stdout + proc.stderr) and json.loads(proc.stdout)["ok"] is False
+
+
+def test_json_summary_escapes_what_json_leaves_raw():
+    from presskit.cli import json_summary
+    from presskit.errors import Problem
+
+    text = json_summary(None, [Problem("content/a\x9b.md", 1, "bad \u202e\x7f title \x1b")])
+    assert not raw_controls(text)
+    assert json.loads(text)["errors"][0]["message"] == "bad \u202e\x7f title \x1b"
+
+
+def test_watch_lines_and_progress_lines_are_escaped(project):
+    from watchfiles import Change
+
+    from presskit.build.units import Result, Unit
+    from presskit.report.progress import BuildProgress
+    from presskit.watch import Watcher
+
+    (project / "content" / "campaign.yaml").write_text("title: [\x1b]2;pwned\x07\n", encoding="utf-8")
+    name = project / "content" / "\x1b[2J.md"
+    name.write_text("x")
+    lines: list[str] = []
+    Watcher(project, say=lines.append).rebuild([(Change.added, str(name))])
+    assert lines[0] == "watch: added content/\\x1b[2J.md"
+    assert lines and not raw_controls("\n".join(lines))
+    progress_lines: list[str] = []
+    BuildProgress(progress_lines.append, bar=False)(Result(Unit("x", "lv", "print", "build/x/\x1b[2J-lv.pdf")))
+    assert progress_lines == ["  built build/x/\\x1b[2J-lv.pdf (0.00 s)"]
