@@ -1,15 +1,24 @@
-"""The presskit command line: build, check, i18n, watch, new. Exit codes: 0 ok, 1 content/build error, 2 usage."""
+"""The presskit command line: build, check, i18n, watch, new.
+
+Exit codes: 0 ok, 1 content/build error, 2 usage, 128 + the signal's number when SIGTERM or SIGINT
+stopped it (143, 130). Everything it prints passes through errors.printable(): content cannot send
+control characters (terminal escape sequences) to the terminal.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import EXIT_ERROR, EXIT_USAGE, PresskitError, Problem
+from .errors import EXIT_ERROR, EXIT_USAGE, Interrupted, PresskitError, Problem, printable, write_problem
+from .files import WriteError
 
 if TYPE_CHECKING:
     from .build.run import Report
@@ -39,9 +48,14 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
 
 
 def echo(ctx_obj: Context, message: str = "", err: bool = False) -> None:
-    """Print unless --quiet (errors are always printed)."""
+    """Print unless --quiet (errors are always printed), control characters escaped."""
     if err or not ctx_obj.quiet:
-        click.echo(message, err=err)
+        say(message, err=err)
+
+
+def say(message: str, err: bool = False) -> None:
+    """Print one message (or a traceback) with its control characters escaped (errors.printable)."""
+    click.echo(printable(message), err=err)
 
 
 def load(root: Path, strict: bool, obj: Context) -> Campaign:
@@ -75,9 +89,9 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
     pool = prestart_workers(root, jobs)  # before the configuration is read: see its docstring
     try:
         campaign = load(root, strict, obj)
-    except PresskitError as exc:
+    except BaseException as exc:  # a broken configuration, SIGTERM: the workers go too
         stop_workers(pool)
-        if as_json:
+        if as_json and isinstance(exc, PresskitError):
             click.echo(json_summary(None, exc.problems))
         raise
     progress = BuildProgress(lambda line: echo(obj, line), bar=None if not obj.quiet else False)
@@ -107,13 +121,17 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
         progress.close()
     from .report.write import write_report
 
-    write_report(campaign, report)
+    errors = report.errors
+    try:
+        write_report(campaign, report)
+    except WriteError as exc:  # read-only build/, full disk: an error of this build like any other
+        errors = [*errors, write_problem(exc, campaign.root)]
     if as_json:
-        click.echo(json_summary(report, report.errors))
-    if report.errors:
+        click.echo(json_summary(report, errors))
+    if errors:
         for detail in report.tracebacks if obj.debug else ():
-            click.echo(detail, err=True)
-        raise PresskitError(report.errors)
+            say(detail, err=True)
+        raise PresskitError(errors)
     built = sum(1 for r in report.results if r.error is None)
     skipped = len(report.decisions) - len(report.results)
     if built:
@@ -134,7 +152,7 @@ def json_summary(report: Report | None, problems: list[Problem]) -> str:
         outputs.append({"target": d.unit.target, "output": d.unit.output, "lang": d.unit.lang,
                         "edition": d.unit.edition, "status": status, "reasons": d.reasons,
                         "seconds": round(result.seconds, 3) if result else None})
-    return json.dumps({
+    text = json.dumps({
         "ok": not problems, "seconds": round(report.seconds, 3) if report else None,
         "built": sum(1 for o in outputs if o["status"] == "built"),
         "up_to_date": sum(1 for o in outputs if o["status"] == "up to date"),
@@ -142,6 +160,9 @@ def json_summary(report: Report | None, problems: list[Problem]) -> str:
         "outputs": outputs, "report": "build/index.html" if report else None,
         "errors": [{"file": p.file, "line": p.line, "message": p.message, "fix": p.fix} for p in problems],
     }, ensure_ascii=False, indent=1)
+    # json escapes C0 control characters itself; the rest (DEL, C1, bidi controls) as \uXXXX too,
+    # which reads back the same: the summary stays valid JSON and safe on a terminal.
+    return "".join(ch if ch in "\n\t" or printable(ch) == ch else f"\\u{ord(ch):04x}" for ch in text)
 
 
 @cli.command()
@@ -172,7 +193,10 @@ def check(obj: Context, root: Path, strict: bool) -> None:
                   "build without --draft before sending it", err=True)
     from .report.write import write_report
 
-    write_report(campaign)  # the build report shows these findings next to each file
+    try:
+        write_report(campaign)  # the build report shows these findings next to each file
+    except WriteError as exc:  # a read-only build/ is still checked: only the report is not updated
+        echo(obj, f"warning: {write_problem(exc, campaign.root)} (the build report was not updated)", err=True)
     if findings:
         echo(obj, f"presskit: preflight found {len(findings)} problem(s) in {checked} PDF(s)", err=True)
     if errors or findings:
@@ -219,7 +243,13 @@ def i18n_status(obj: Context, langs: tuple[str, ...], root: Path, strict: bool) 
     campaign = load(root, False, obj)
     rows = status(campaign, target_languages(campaign, langs))
     if not obj.quiet:
-        Console(width=120).print(status_table(rows))
+        from dataclasses import replace
+
+        from rich.markup import escape
+
+        # The table shows file names: as text (no rich markup, no control characters), like every line.
+        shown = [replace(r, lang=escape(printable(r.lang)), document=escape(printable(r.document))) for r in rows]
+        Console(width=120).print(status_table(shown))
     incomplete = sorted({r.lang for r in rows if not r.complete})
     if incomplete and strict:
         raise PresskitError(f"translations incomplete for: {', '.join(incomplete)} "
@@ -242,15 +272,15 @@ def watch(obj: Context, root: Path, draft: bool, jobs: int | None, port: int, no
     from .watch import Watcher, report_url, serve
 
     check_build_dir(root)  # before serving or writing anything: build/ must not lead elsewhere
-    watcher = Watcher(root, draft=draft, jobs=jobs,
-                      say=lambda line: echo(obj, line, err=line.startswith("error")))
+    watcher = Watcher(root, draft=draft, jobs=jobs, debug=obj.debug,
+                      say=lambda line: echo(obj, line, err=line.startswith(("error", "Traceback"))))
     if not no_serve:
         server = serve(watcher.root, port)
         watcher.live = True
         echo(obj, f"watch: build report at {report_url(server)} (reloads after every rebuild)")
     try:
         watcher.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C, SIGTERM (workers, if any, are stopped by then)
         echo(obj, "watch: stopped")
 
 
@@ -269,21 +299,63 @@ def main() -> None:
     """Entry point: run the CLI, turning presskit errors into messages and exit codes."""
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False, prog_name="presskit")
+        with stop_on_signals():
+            cli.main(standalone_mode=False, prog_name="presskit")
     except PresskitError as exc:
         if debug:
             raise
         for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
+            say(f"error: {problem}", err=True)
         sys.exit(exc.exit_code)
+    except WriteError as exc:  # a write no command expected to fail (e.g. a catalog): still no traceback
+        if debug:
+            raise
+        say(f"error: {write_problem(exc, Path.cwd())}", err=True)
+        sys.exit(EXIT_ERROR)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        stopped = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+        say(f"presskit: stopped by {stopped.name} — no worker left running, no file half-written; "
+            "run the command again to finish", err=True)
+        sys.exit(128 + stopped.signum)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
-        exc.show()
+        import io
+
+        shown = io.StringIO()  # the command line's own words, escaped like everything else
+        exc.show(file=shown)
+        click.echo(printable(shown.getvalue()), err=True, nl=False)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM (a CI cancel, kill) and SIGINT (Ctrl-C) raise Interrupted in the main thread, so a
+    build stops its workers on the way out (build.run.build) and main() says so in one line. A
+    second signal while stopping exits at once (the workers die with this process). Without the
+    main thread (a test calling main() elsewhere) the signals keep their handlers."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if caught:
+            os._exit(128 + caught[0])
+        caught.append(signum)
+        raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def run() -> None:
@@ -301,7 +373,7 @@ def run() -> None:
     else:
         code = 0
     if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)  # what Python does with sys.exit("message")
+        print(printable(str(code)), file=sys.stderr)  # what Python does with sys.exit("message")
         code = 1
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -15,25 +15,37 @@ def state_dir(root: Path) -> Path:
     return Path(root) / BUILD_DIR / STATE_DIR
 
 
+class WriteError(OSError):
+    """A file could not be written (read-only folder, full disk, …): errno and strerror of the cause,
+    and as filename the file that was to be written (never its temporary). An OSError, so code that
+    may ignore a failed write (caches) keeps catching OSError; errors.write_problem() says it to the user."""
+
+
 def atomic_write(target: Path, data: bytes, durable: bool = True) -> None:
     """Write *data* to a temporary file beside *target*, then rename it into place.
 
     Readers see the old file or the new one, never half of one; a killed writer leaves a dot-named
     temporary (`.NAME.tmp-PID`) that the next build removes. *durable* flushes the data to disk
     before the rename (outputs and the build state); caches and the report skip the flush, which
-    costs more than they are worth rewriting.
+    costs more than they are worth rewriting. A failure (read-only folder, full disk) raises
+    WriteError naming *target*, with the temporary removed and the previous file left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             fh.write(data)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        raise WriteError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only folder: no temporary could be made there either
 
 
 def file_digest(path: Path) -> str | None:

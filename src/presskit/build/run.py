@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ContentError, Problem
-from ..files import BUILD_DIR, STATE_DIR
+from ..errors import BuildError, ContentError, Problem, write_problem
+from ..files import BUILD_DIR, STATE_DIR, WriteError
 from ..source.containment import check_build_dir, icc_profile_problem
 from .state import State, static_inputs
 from .units import Decision, Result, plan
@@ -55,12 +55,16 @@ def build_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on *path* for the duration of a build (serialises concurrent builds).
 
     A plain flock from the standard library: the filelock package costs ~35 ms of imports, a seventh
-    of the whole no-op build, and the kernel releases the lock if the process dies.
+    of the whole no-op build, and the kernel releases the lock if the process dies. A build/ that
+    cannot be written (read-only) fails here, before anything renders: WriteError.
     """
     import fcntl
 
-    # O_NOFOLLOW: a link planted as the lock would otherwise create or open a file wherever it leads.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        # O_NOFOLLOW: a link planted as the lock would otherwise create or open a file wherever it leads.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise WriteError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     with os.fdopen(fd, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -106,15 +110,29 @@ def build(campaign: Campaign, names: list[str] | None = None, draft: bool = Fals
 
     try:
         return _build(campaign, names, draft, jobs, progress, on_plan, quick_first, pool)
-    except BaseException:
-        stop_workers(pool)  # e.g. an unknown output name, a broken catalog: no worker left behind
+    except BaseException as exc:
+        # e.g. an unknown output name, a broken catalog, SIGTERM: no worker left behind
+        stop_workers(pool, campaign.root)
+        if isinstance(exc, OSError) and writing_build(exc, campaign.root):
+            raise BuildError(write_problem(exc, campaign.root)) from exc
         raise
+
+
+def writing_build(exc: OSError, root: Path) -> bool:
+    """Whether *exc* is a failure to write under build/ (read-only, full disk), not a bug."""
+    if isinstance(exc, WriteError):
+        return True
+    try:
+        return exc.filename is not None and Path(exc.filename).resolve().is_relative_to(
+            (root / BUILD_DIR).resolve())
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int | None,
            progress: Callable[[Result], None] | None, on_plan: Callable[[list[Decision]], None] | None,
            quick_first: bool, pool: WorkerPool | None) -> Report:
-    from .workers import adopt_workers, expected_cost, run_units
+    from .workers import adopt_workers, expected_cost, run_units, stop_workers
 
     started = time.perf_counter()
     root = campaign.root
@@ -150,11 +168,14 @@ def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int |
                 on_plan(decisions)
             results = run_units(campaign, todo, draft, pool, progress)
         finally:
-            if pool:
-                pool.shutdown(cancel_futures=True)
-        for result in results:
-            if result.error is None:
-                state.record(campaign, result, draft)
-        if todo:
-            state.save()
+            stop_workers(pool, root)  # idle after the last file; at once on an error or a signal
+        built = [r for r in results if r.error is None]
+        for result in built:
+            state.record(campaign, result, draft)
+        if built:
+            try:
+                state.save()
+            except WriteError as exc:  # the files are written, their record is not: say both
+                report = Report(decisions, results, time.perf_counter() - started)
+                raise BuildError([*report.errors, write_problem(exc, root)]) from exc
     return Report(decisions, results, time.perf_counter() - started)

@@ -21,12 +21,16 @@ STATE_FILE = "state.json"  # under build/.presskit/
 STATE_FORMAT = "state-1"  # each entry carries presskit's version too: an upgrade rebuilds, with a reason
 
 
+# Campaign fields no output depends on: bookkeeping, and the render time limit (it changes no file).
+IGNORED_SETTINGS = ("outputs", "root", "warnings", "lines", "render_seconds")
+
+
 def config_digest(campaign: Campaign, unit: Unit) -> str:
     """Digest of the configuration a unit depends on: the globals and its own output's settings."""
     # Field by field: asdict() of the whole campaign would deep-copy every output and the YAML line
     # map for each unit, a third of a no-op build's time with twenty units. Same data, same digest.
     data = {f.name: asdict(v) if is_dataclass(v) and not isinstance(v, type) else v for f in fields(campaign)
-            if f.name not in ("outputs", "root", "warnings", "lines") for v in [getattr(campaign, f.name)]}
+            if f.name not in IGNORED_SETTINGS for v in [getattr(campaign, f.name)]}
     data["output"] = asdict(campaign.outputs[unit.output])
     data["draft"] = False
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

@@ -3,31 +3,38 @@
 A parallel build makes each unit's HTML in the main process (output.prepare) and its file in a
 worker (output.finish); the workers may be started before the configuration is read, on a guess
 from file times, so that their WeasyPrint import overlaps the main process's own work.
+
+Every output renders under a time limit (campaign.yaml's render_seconds): a worker whose file
+overruns it is stopped and replaced, and the output fails with an error naming it and the limit
+while the rest of the build goes on. Where an output renders in this process (one file, -j 1, watch
+mode) the limit is an alarm that interrupts the render in Python code; it cannot interrupt a single
+call into a C library, which only workers can (by being stopped), and it needs the main thread.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..errors import BuildError, PresskitError, Problem
-from ..files import BUILD_DIR, STATE_DIR
+from ..errors import BuildError, PresskitError, Problem, write_problem
+from ..files import BUILD_DIR, STATE_DIR, WriteError
 from .formats import format_of, format_of_target
 from .state import STATE_FILE, State
 from .units import Result, Unit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from concurrent.futures import Future
 
     from ..source.config import Campaign
     from .output import Prepared
-    from .pool import WorkerPool
+    from .pool import Outcome, WorkerPool
 
     PreparedUnit = tuple[Unit, Prepared, float]  # a unit, its HTML and the seconds spent making it
-    Pending = set[Future[list[Result]]]  # the results of units a worker is still writing
 
 
 def expected_cost(campaign: Campaign, state: State, unit: Unit) -> tuple[float, ...]:
@@ -55,13 +62,9 @@ def start_workers(campaign: Campaign, units: list[Unit], jobs: int | None) -> Wo
 
 def open_pool(jobs: int, pdf: bool) -> WorkerPool:
     """*jobs* worker processes, forked now, importing WeasyPrint at once when *pdf*."""
-    # Imported here: multiprocessing costs ~30 ms to import and a no-op build never needs it.
-    from .pool import WorkerPool
+    from .pool import WorkerPool  # imported here: a no-op build never needs it
 
-    pool = WorkerPool(jobs, pdf, warm_worker)
-    for _ in range(jobs):  # the first submission forks every worker
-        pool.submit(os.getpid)
-    return pool
+    return WorkerPool(jobs, pdf, warm_worker)
 
 
 def prestart_workers(root: Path, jobs: int | None) -> WorkerPool | None:
@@ -82,12 +85,18 @@ def prestart_workers(root: Path, jobs: int | None) -> WorkerPool | None:
     return open_pool(1 if catalogs else jobs, pdf)
 
 
+FUTURE_SLACK_NS = 2 * 10**9  # file times up to 2 s ahead of this clock still count (a network disk's clock)
+
+
 def changed_since_build(root: Path) -> set[str] | None:
-    """Files under content/ and templates/ newer than the build state (None: nothing built yet)."""
+    """Files under content/ and templates/ modified since the build state was written (None: nothing
+    built yet). A file time in the future (an archive or a machine with a wrong clock) is not a
+    change: it would start workers on every no-op; an edit sets the time to now and counts."""
     try:
         built = (root / BUILD_DIR / STATE_DIR / STATE_FILE).stat().st_mtime_ns
     except OSError:
         return None
+    now = time.time_ns() + FUTURE_SLACK_NS
     changed = set()
     for folder in ("content", "templates"):
         todo = [root / folder]
@@ -99,7 +108,7 @@ def changed_since_build(root: Path) -> set[str] | None:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(Path(entry.path))
-                elif entry.stat().st_mtime_ns > built:
+                elif built < entry.stat().st_mtime_ns <= now:
                     changed.add(Path(entry.path).relative_to(root).as_posix())
     return changed
 
@@ -152,15 +161,54 @@ def worth_more_workers(state: State, units: list[Unit]) -> bool:
     return len(seconds) > 1 and sum(seconds) > 2 * WORKER_START_SECONDS
 
 
-def stop_workers(pool: WorkerPool | None) -> None:
-    """Stop a pool at once, even in the middle of its workers' imports."""
+def stop_workers(pool: WorkerPool | None, root: Path | None = None) -> None:
+    """Stop a pool's workers at once, even in the middle of an import or a render (a signal, a
+    failed build, the end of a build). The temporary file a stopped render was writing is removed
+    (with *root*, the project's), so nothing half-written stays behind."""
     if pool is None:
         return
-    # Not waiting for a ~0.5 s import nobody needs: terminate (public only from Python 3.14 on).
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
+    for outcome in pool.stop():
+        if root is not None:
+            remove_temporary(root, outcome.key, outcome.pid)
+
+
+def remove_temporary(root: Path, unit: Unit, pid: int) -> None:
+    """Remove what a stopped worker *pid* may have left of *unit*'s file (files.atomic_write's
+    temporary, `.NAME.tmp-PID`); the previous file stays."""
+    target = root / unit.target
+    try:
+        target.with_name(f".{target.name}.tmp-{pid}").unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+class RenderOverrun(BaseException):
+    """The render time limit passed in this process (time_limit's alarm). Not an Exception, so the
+    render's own `except Exception` clauses do not swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the code inside with RenderOverrun after *seconds* (SIGALRM; main thread only,
+    elsewhere and for an infinite limit no limit). A one-shot alarm: it cannot fire again during
+    the cleanup."""
+    import signal
+    import threading
+
+    if not math.isfinite(seconds) or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise RenderOverrun(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 def warm_worker(pdf: bool) -> None:
@@ -188,38 +236,72 @@ def run_units(campaign: Campaign, units: list[Unit], draft: bool, pool: WorkerPo
         for unit in units:
             done(render_unit(campaign, unit, draft))
         return results
-    from concurrent.futures import FIRST_COMPLETED, wait
-
     from .output import prepare
+    from .pool import Task
 
-    def collect(futures: Pending, **until: Any) -> Pending:  # report the files that are done; return the others
-        finished, left = wait(futures, **until)
-        for future in finished:
-            for result in future.result():
-                done(result)
-        return left
+    limit = campaign.render_seconds
+    outstanding = 0  # units a worker still has to write
+
+    def submit(items: list[PreparedUnit]) -> None:
+        nonlocal outstanding
+        limits = [limit - spent if math.isfinite(limit) else None for _, _, spent in items]
+        pool.submit(Task(finish_unit, (campaign,), list(items), limits, [unit for unit, _, _ in items]))
+        outstanding += len(items)
+
+    def collect(timeout: float | None) -> None:  # report the files that are done
+        nonlocal outstanding
+        for outcome in pool.collect(timeout):
+            outstanding -= 1
+            done(outcome_result(campaign, outcome))
 
     batch = docx_batch(campaign, units)
-    pending: Pending = set()
     batched: list[PreparedUnit] = []
     for unit in units:
         started = time.perf_counter()
         try:
-            prepared = prepare(campaign, unit, draft)
-        except Exception as exc:
-            done(failure(unit, exc, started))
+            with time_limit(limit):
+                prepared = prepare(campaign, unit, draft)
+            spent = time.perf_counter() - started
+            if spent >= limit:  # not interrupted (not the main thread), but over the limit all the same
+                raise RenderOverrun(limit)
+        except (Exception, RenderOverrun) as exc:
+            done(failure(unit, exc, started, root=campaign.root, limit=limit))
         else:
-            item = (unit, prepared, time.perf_counter() - started)
             if unit in batch:
-                batched.append(item)
+                batched.append((unit, prepared, spent))
             else:
-                pending.add(pool.submit(finish_units, campaign, [item]))
-        pending = collect(pending, timeout=0)
+                submit([(unit, prepared, spent)])
+        collect(timeout=0)
     if batched:
-        pending.add(pool.submit(finish_units, campaign, batched))
-    while pending:
-        pending = collect(pending, return_when=FIRST_COMPLETED)
+        submit(batched)
+    while outstanding:
+        collect(timeout=None)
     return results
+
+
+def outcome_result(campaign: Campaign, outcome: Outcome) -> Result:
+    """The Result of a unit a worker ran: its own, or the failure the pool saw (an overrun, a
+    worker that died, an exception), with what the worker left of the file removed."""
+    unit: Unit = outcome.key
+    if outcome.status == "done":
+        result: Result = outcome.value
+        return result
+    if outcome.status in ("overran", "died"):
+        remove_temporary(campaign.root, unit, outcome.pid)
+    if outcome.status == "overran":
+        return Result(unit, error=BuildError(overrun_problem(unit, campaign.render_seconds)),
+                      seconds=campaign.render_seconds)
+    what = outcome.value if outcome.status == "died" else "an unexpected error"
+    error = BuildError(Problem(unit.target, None, f"internal error: {what} while rendering",
+                               "run with --debug and report it"),
+                       detail=outcome.value if outcome.status == "failed" else None)
+    return Result(unit, error=error)
+
+
+def overrun_problem(unit: Unit, limit: float) -> Problem:
+    """An output that took longer than the render time limit."""
+    return Problem(unit.target, None, f"rendering took longer than the limit of {limit:g} s and was stopped",
+                   "if it needs longer, raise render_seconds in content/campaign.yaml")
 
 
 def docx_batch(campaign: Campaign, units: list[Unit]) -> set[Unit]:
@@ -230,21 +312,18 @@ def docx_batch(campaign: Campaign, units: list[Unit]) -> set[Unit]:
     return light if len(light) > 1 and len(light) < len(units) else set()
 
 
-def finish_units(campaign: Campaign, items: list[PreparedUnit]) -> list[Result]:
-    """finish_unit() for each (unit, prepared, seconds spent preparing) in *items*, in a worker."""
-    return [finish_unit(campaign, unit, prepared, spent) for unit, prepared, spent in items]
-
-
 def render_unit(campaign: Campaign, unit: Unit, draft: bool) -> Result:
-    """Render one unit to its target file in this process; errors are returned, not raised."""
+    """Render one unit to its target file in this process, under the render time limit; errors are
+    returned, not raised."""
     from .output import prepare
 
     started = time.perf_counter()
     try:
-        prepared = prepare(campaign, unit, draft)
-    except Exception as exc:
-        return failure(unit, exc, started)
-    return finish_unit(campaign, unit, prepared, time.perf_counter() - started)
+        with time_limit(campaign.render_seconds):
+            prepared = prepare(campaign, unit, draft)
+            return finish_unit(campaign, unit, prepared, time.perf_counter() - started)
+    except (Exception, RenderOverrun) as exc:
+        return failure(unit, exc, started, root=campaign.root, limit=campaign.render_seconds)
 
 
 def finish_unit(campaign: Campaign, unit: Unit, prepared: Prepared, spent: float = 0.0) -> Result:
@@ -261,16 +340,23 @@ def finish_unit(campaign: Campaign, unit: Unit, prepared: Prepared, spent: float
     try:
         inputs = finish(campaign, unit, prepared)
     except Exception as exc:
-        return failure(unit, exc, started, spent)
+        return failure(unit, exc, started, spent, root=campaign.root)
     return Result(unit, inputs, spent + time.perf_counter() - started, messages=prepared.messages)
 
 
-def failure(unit: Unit, exc: Exception, started: float, spent: float = 0.0) -> Result:
-    """The Result of a unit that failed: a PresskitError as it is; anything else as an internal
-    error that still names the output (with the traceback for --debug), never a crashed build."""
+def failure(unit: Unit, exc: BaseException, started: float, spent: float = 0.0, root: Path | None = None,
+            limit: float = math.inf) -> Result:
+    """The Result of a unit that failed: a PresskitError as it is; a file that could not be written
+    (read-only build/, full disk) or a render over the time *limit* as their own errors; anything
+    else as an internal error that still names the output (with the traceback for --debug), never
+    a crashed build."""
     seconds = spent + time.perf_counter() - started
     if isinstance(exc, PresskitError):
         return Result(unit, error=exc, seconds=seconds)
+    if isinstance(exc, RenderOverrun):
+        return Result(unit, error=BuildError(overrun_problem(unit, limit)), seconds=seconds)
+    if isinstance(exc, WriteError):
+        return Result(unit, error=BuildError(write_problem(exc, root or Path.cwd())), seconds=seconds)
     import traceback
 
     error = BuildError(Problem(unit.target, None, f"internal error: {type(exc).__name__}: {exc}",

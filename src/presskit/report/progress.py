@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..errors import printable
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
@@ -57,7 +59,7 @@ class BuildProgress:
         with self.lock:
             self.done += 1
             if result.error is None:
-                line = f"  built {result.unit.target} ({result.seconds:.2f} s)"
+                line = printable(f"  built {result.unit.target} ({result.seconds:.2f} s)")  # the bar prints it itself
                 if self.progress:
                     self.progress.console.print(line, highlight=False, markup=False)
                 else:

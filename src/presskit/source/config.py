@@ -79,6 +79,9 @@ class Campaign:
                           default="")
     outputs: dict[str, OutputSettings] = doc("The outputs to build, by name.", default_factory=dict)
     print: PrintSettings = doc("Print production settings.", default_factory=PrintSettings)
+    render_seconds: float = doc("Longest time one output file may take to render, in seconds; a slower "
+                                "one fails with an error naming it, and the rest of the build goes on.",
+                                default=120.0)
     root: Path = field(default=Path("."), metadata={"internal": True})
     warnings: list[Problem] = field(default_factory=list, metadata={"internal": True})
     lines: Lines = field(default_factory=dict, metadata={"internal": True}, repr=False)
@@ -229,6 +232,9 @@ def _check_semantics(c: Campaign, v: _Validator, root: Path) -> None:
                                       "use an ISO 639-1 code such as lv, en, fr, es, ru, ar, zh"))
     if c.source_language not in c.languages:
         c.languages.insert(0, c.source_language)
+    if not c.render_seconds > 0:  # also NaN; .inf means no limit
+        v.errors.append(v.problem(("render_seconds",), f"must be more than 0 seconds, not {c.render_seconds:g}",
+                                  "give the longest time one output may take to render, e.g. 120"))
     for name, out in c.outputs.items():
         if not isinstance(out, OutputSettings):
             continue
