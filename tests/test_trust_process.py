@@ -284,17 +284,27 @@ def test_watch_loop_survives_internal_errors(project, monkeypatch):
 # ---- 4. read-only build/ and a full disk ----------------------------------------------------------
 
 def read_only(monkeypatch, root: Path) -> None:
-    """Make every write-mode open() under root/build fail as on a read-only file system."""
-    real_open = builtins.open
+    """Make every write-mode open() (and os.open) under root/build fail as on a read-only file system."""
+    real_open, real_os_open = builtins.open, os.open
     build = str(root / "build")
+    writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+    def refuse(file):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
 
     def open_(file, mode="r", *args, **kwargs):
         if isinstance(file, (str, os.PathLike)) and os.path.abspath(file).startswith(build) and (
                 set(str(mode)) & set("wax+")):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+            refuse(file)
         return real_open(file, mode, *args, **kwargs)
 
+    def os_open(file, flags, *args, **kwargs):
+        if os.path.abspath(file).startswith(build) and flags & writes:
+            refuse(file)
+        return real_os_open(file, flags, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", open_)
+    monkeypatch.setattr(os, "open", os_open)
 
 
 def full_disk(monkeypatch) -> None:
