@@ -1,0 +1,235 @@
+"""Trust boundaries (issue 18, part C): small inputs cause bounded work, odd content never a traceback,
+and translations cannot smuggle in what the source does not have.
+
+Content and translations come from less-trusted people. Each class of input below once hung a build
+(Markdown on 16 KB of '[', WeasyPrint on colspan="65534", 10 000 footnotes), crashed it (a recursive
+YAML alias, 200 nested <div>, a PO charset Babel does not know, a 300-character slug) or let a
+translation change what is printed unseen (bidi overrides, images no one checked). Each must now be
+an error naming the file and line — the PO line for anything a translation brought — within a second
+or two. The exact messages of the end-to-end cases are in tests/bad_inputs/.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from presskit.errors import ConfigError, ContentError, PresskitError
+from test_bad_inputs import make_project, run_cli
+
+PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+PARAGRAPH = "Latvija ANO koncentrējas uz cilvēktiesību un starptautiskā tiesiskuma aizstāvību."
+
+
+def base_project(tmp_path: Path, *, english: bool = False) -> Path:
+    """The small bad-input project (tests/bad_inputs/_base), its sheet built in English too if asked."""
+    root = make_project({}, tmp_path)
+    if english:
+        config = root / "content" / "campaign.yaml"
+        config.write_text(config.read_text().replace("    editions: [screen]\n",
+                                                     "    editions: [screen]\n    languages: [en]\n"))
+    return root
+
+
+def write_po(root: Path, entries: list[tuple[str, str]], lang: str = "en", head: str = PO_HEAD) -> Path:
+    """content/translations/<lang>.po with *entries* (msgid, msgstr), written as given (no escaping)."""
+    path = root / "content" / "translations" / f"{lang}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + "".join(f'msgid "{i}"\nmsgstr "{s}"\n\n' for i, s in entries), encoding="utf-8")
+    return path
+
+
+def po_line(path: Path, msgstr_start: str) -> int:
+    """The line of the entry whose msgstr starts with *msgstr_start* (Babel's entry line: its msgid)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(f'msgstr "{msgstr_start}'))
+    return at  # the msgid line just above, 1-based
+
+
+def build(root: Path, monkeypatch, *args: str) -> tuple[int, str]:
+    """presskit build (in this process); returns exit code and standard error."""
+    code, _, err = run_cli(["build", *args, "--root", str(root)], monkeypatch)
+    assert "Traceback" not in err and "internal error" not in err, err
+    return code, err
+
+
+# ---- YAML: recursion, nesting, size, control characters ---------------------------------------------
+
+@pytest.mark.parametrize("text", ["loop: &a [*a]\n", "m: &m {x: *m}\n", "l: &l [1, [2, {k: *l}]]\n"])
+def test_a_recursive_alias_is_an_error_with_its_line(text):
+    from presskit.source.yaml import parse_yaml
+
+    with pytest.raises(ConfigError) as exc:
+        parse_yaml("title: x\n" + text, "content/campaign.yaml")
+    assert str(exc.value).startswith("content/campaign.yaml:2: ")
+    assert "an alias (*name) refers to the value that contains it" in str(exc.value)
+
+
+def test_an_alias_used_twice_is_still_fine():
+    from presskit.source.yaml import parse_yaml
+
+    assert parse_yaml("a: &a [1, 2]\nb: [*a, *a]\n", "f")[0] == {"a": [1, 2], "b": [[1, 2], [1, 2]]}
+
+
+BOMB = "".join(f"{n}: &{n} [{', '.join([f'*{p}' if p else 'x'] * 10)}]\n"
+               for p, n in zip(["", "a", "b", "c", "d"], ["a", "b", "c", "d", "e"]))
+
+
+def test_front_matter_campaign_and_recipients_all_refuse_recursive_aliases_and_alias_bombs(tmp_path, monkeypatch):
+    """The one YAML loader guards every YAML text presskit reads."""
+    from conftest import copy_fixture_project
+    from presskit.source import yaml as loader
+    from presskit.source.config import load_config
+    from presskit.source.content import load_document
+    from presskit.source.recipients import load_recipients
+
+    monkeypatch.setattr(loader, "MAX_YAML_VALUES", 1000)  # the bomb expands to 111 110 values
+    root = copy_fixture_project(tmp_path / "p")
+    document, config, recipients = (root / "content" / n for n in ("handout.md", "campaign.yaml", "recipients.yaml"))
+    readers = {document: lambda: load_document(document, root), config: lambda: load_config(root),
+               recipients: lambda: load_recipients(root, "recipients.yaml")}
+    original = {path: path.read_text() for path in readers}
+    for extra, expected in (("loop: &z [*z]\n", "refers to the value that contains it"),
+                            (BOMB, "more than 1000 values")):
+        for path, read in readers.items():
+            text = original[path]
+            if path == document:  # into the front matter
+                text = text.replace("\n---\n", "\n" + extra + "---\n", 1)
+            else:
+                text += extra
+            path.write_text(text)
+            with pytest.raises(PresskitError) as exc:
+                read()
+            assert expected in str(exc.value) and f"{path.relative_to(root)}:" in str(exc.value)
+            path.write_text(original[path])
+
+
+def test_yaml_nested_deeper_than_the_limit_is_an_error_not_a_recursion_error():
+    from presskit.source.yaml import MAX_YAML_DEPTH, parse_yaml
+
+    depth = MAX_YAML_DEPTH - 1  # and the top mapping
+    assert parse_yaml("a: " + "[" * depth + "]" * depth, "f")[0]
+    started = time.perf_counter()
+    for text in ("a: " + "[" * 5000 + "]" * 5000, "b: 1\na: " + "{x: " * 200 + "1" + "}" * 200):
+        with pytest.raises(ConfigError, match=rf"f:\d: values nested more than {MAX_YAML_DEPTH} levels deep"):
+            parse_yaml(text, "f")
+    assert time.perf_counter() - started < 2
+
+
+def test_aliases_nested_inside_aliases_are_capped_too():
+    from presskit.source.yaml import parse_yaml
+
+    chain = "a: &a " + "[" * 20 + "1" + "]" * 20 + "\n"
+    for prev, name in zip("abcd", "bcde"):
+        chain += f"{name}: &{name} " + "[" * 20 + f"*{prev}" + "]" * 20 + "\n"
+    with pytest.raises(ConfigError, match="levels deep .YAML aliases inside aliases."):
+        parse_yaml(chain, "f")
+
+
+def test_too_many_values_are_refused_while_composing(monkeypatch):
+    """A long flow list is stopped after the limit, not composed whole (a 1 MB one took 20 s)."""
+    from presskit.source import yaml as loader
+
+    monkeypatch.setattr(loader, "MAX_YAML_VALUES", 1000)
+    with pytest.raises(ConfigError, match=r"f:2: more than 1000 values — remove pasted data"):
+        loader.parse_yaml("a: 1\nx: [" + "a, " * 5000 + "]\n", "f")
+
+
+def test_a_yaml_text_over_the_size_limit_is_refused_unparsed(monkeypatch):
+    from presskit.source import yaml as loader
+
+    monkeypatch.setattr(loader, "MAX_YAML_CHARS", 1000)
+    with pytest.raises(ConfigError, match="more than the 0 million limit|million characters"):
+        loader.parse_yaml("x: " + "a" * 2000, "f")
+
+
+@pytest.mark.parametrize("escape, code", [("\\x1b[2J", "001B"), ("\\a", "0007"), ("\\r", "000D"),
+                                          ("\\x9b", "009B"), ("\\x7f", "007F"), ("\\0", "0000"),
+                                          ("\\uFFFE", "FFFE")])
+def test_control_characters_written_as_yaml_escapes_are_refused(escape, code):
+    from presskit.source.yaml import parse_yaml
+
+    for text, where in ((f'title: "a{escape}b"\n', "f:1: title: "),
+                        (f'x: 1\nnames:\n  - ok\n  - "a{escape}"\n', "f:4: names.1: "),
+                        (f'x: 1\n"k{escape}": 1\n', "f:2: ")):
+        with pytest.raises(ConfigError) as exc:
+            parse_yaml(text, "f")
+        assert str(exc.value).startswith(f"{where}control character U+{code} is not allowed")
+
+
+def test_tab_newline_and_ordinary_text_stay_allowed():
+    from presskit.source.yaml import parse_yaml
+
+    assert parse_yaml('x: "a\\tb\\nc — ā ß 中 \\u00a0"\n', "f")[0] == {"x": "a\tb\nc — ā ß 中 \u00a0"}
+
+
+def test_a_list_as_a_key_is_an_error_not_a_traceback():
+    from presskit.source.yaml import parse_yaml
+
+    with pytest.raises(ConfigError, match="a list or mapping as a key is not supported"):
+        parse_yaml("? [a, b]\n: c\n", "f")
+
+
+# ---- campaign.yaml values and recipient slugs that become file names -------------------------------
+
+def set_output(root: Path, extra: str) -> None:
+    """Add *extra* (indented lines) to the sheet output of campaign.yaml."""
+    config = root / "content" / "campaign.yaml"
+    config.write_text(config.read_text().replace("    editions: [screen]\n", "    editions: [screen]\n" + extra))
+
+
+def test_output_names_and_stems_are_capped_for_file_names(tmp_path):
+    from presskit.source.config import MAX_NAME_BYTES, load_config
+
+    root = base_project(tmp_path)
+    config = root / "content" / "campaign.yaml"
+    original = config.read_text()
+    set_output(root, f"    stem: {'s' * MAX_NAME_BYTES}\n")
+    load_config(root)  # 64 is fine
+    config.write_text(original)
+    set_output(root, f"    stem: {'ā' * MAX_NAME_BYTES}\n")  # 128 bytes in UTF-8
+    with pytest.raises(ConfigError, match=r"campaign.yaml:13: outputs.sheet.stem: the output's stem is 128 bytes"):
+        load_config(root)
+    config.write_text(original.replace("  sheet:\n", f"  {'x' * 300}:\n"))
+    with pytest.raises(ConfigError, match=r"campaign.yaml:9: outputs.x+: the output's name is 300 bytes long"):
+        load_config(root)
+
+
+@pytest.mark.parametrize("value", ["100000", "-3", ".nan", ".inf", "25.5"])
+def test_bleed_out_of_range_is_an_error(tmp_path, value):
+    from presskit.source.config import load_config
+
+    root = base_project(tmp_path)
+    with open(root / "content" / "campaign.yaml", "a") as fh:
+        fh.write(f"  bleed_mm: {value}\n")
+    with pytest.raises(ConfigError, match=r"campaign.yaml:15: print.bleed_mm: .* mm is out of range \(0 to 25 mm\)"):
+        load_config(root)
+
+
+def test_a_source_url_longer_than_a_qr_code_holds_is_an_error(tmp_path):
+    """A 4 000-character address was an internal error (segno: data too large) in every handout."""
+    from presskit.source.config import MAX_URL_CHARS, load_config
+
+    root = base_project(tmp_path)
+    with open(root / "content" / "campaign.yaml", "a") as fh:
+        fh.write(f"source_url: https://example.org/{'a' * MAX_URL_CHARS}\n")
+    with pytest.raises(ConfigError, match=rf"campaign.yaml:15: source_url: the address is {MAX_URL_CHARS + 20} characters"):
+        load_config(root)
+
+
+def test_recipient_slugs_are_capped(tmp_path):
+    from conftest import copy_fixture_project
+    from presskit.source.recipients import MAX_SLUG, load_recipients
+
+    root = copy_fixture_project(tmp_path / "p")
+    path = root / "content" / "recipients.yaml"
+    text = path.read_text()
+    for slug, ok in (("a" * MAX_SLUG, True), ("-".join(["ab"] * 100), False)):
+        path.write_text(text.replace("slug: finansu-nodala", f"slug: {slug}"))
+        if ok:
+            assert slug in [r.slug for r in load_recipients(root, "recipients.yaml")]
+        else:
+            with pytest.raises(ContentError, match=r"recipients.yaml:7: slug is 299 characters long \(the limit is 64\)"):
+                load_recipients(root, "recipients.yaml")
