@@ -11,7 +11,9 @@ or two. The exact messages of the end-to-end cases are in tests/bad_inputs/.
 
 from __future__ import annotations
 
+import re
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,49 @@ def test_recipient_slugs_are_capped(tmp_path):
         else:
             with pytest.raises(ContentError, match=r"recipients.yaml:7: slug is 299 characters long \(the limit is 64\)"):
                 load_recipients(root, "recipients.yaml")
+
+
+# ---- odd content in the DOCX writer: errors with lines, never "internal error" ----------------------
+
+@pytest.mark.parametrize("html, message", [
+    ('<table data-style="Nope"><tr><td>x</td></tr></table>', "data-style: no table style 'Nope' in"),
+    ('<table data-style="Normal"><tr><td>x</td></tr></table>', "data-style: 'Normal' is a paragraph style, not a table style"),
+    ('<p data-style="Nope">x</p>', "data-style: no paragraph style 'Nope' in"),
+    ('<p data-style="Briefing Table">x</p>', "data-style: 'Briefing Table' is a table style, not a paragraph style"),
+    ('<p data-style="Strong">x</p>', "data-style: 'Strong' is a character style, not a paragraph style"),
+])
+def test_an_unusable_data_style_is_an_error_at_its_line(tmp_path, monkeypatch, html, message):
+    from conftest import copy_fixture_project
+
+    root = copy_fixture_project(tmp_path / "p")
+    briefing = root / "content" / "briefing.md"
+    line = briefing.read_text().count("\n") + 2
+    with open(briefing, "a") as fh:
+        fh.write(f"\n{html}\n")
+    code, err = build(root, monkeypatch, "briefing")
+    assert code == 1
+    assert err.startswith(f"error: content/briefing.md:{line}: {message}"), err
+
+
+def docx_numbering(root: Path, html: str) -> list[str]:
+    """The startOverride values of the numbered lists of *html* written by the DOCX writer."""
+    from presskit.docx.writer import html_to_docx
+    from presskit.source.config import load_config
+
+    campaign = load_config(root)
+    data = html_to_docx(f"<html lang='lv'><head><title>T</title></head><body>{html}</body></html>",
+                        campaign, "briefing", {}, "content/briefing.md")
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+        numbering = z.read("word/numbering.xml").decode()
+    return re.findall(r'<w:startOverride w:val="(\d+)"', numbering)
+
+
+def test_an_invalid_ol_start_is_ignored_as_a_browser_ignores_it(tmp_path):
+    """HTML: a start that is not a number is ignored (the list counts from 1); the sanitiser drops it
+    before the writer sees it, and the writer ignores it as well."""
+    from conftest import copy_fixture_project
+
+    root = copy_fixture_project(tmp_path / "p")
+    lists = ('<ol start="abc"><li>a</li></ol><ol start="3"><li>b</li></ol><ol start="99999999999"><li>c</li></ol>'
+             '<ol start=" 12 apples"><li>d</li></ol>')
+    assert docx_numbering(root, lists) == ["1", "3", "1", "12"]
