@@ -237,6 +237,58 @@ def test_recipient_slugs_are_capped(tmp_path):
                 load_recipients(root, "recipients.yaml")
 
 
+# ---- Markdown: the limits that keep its work bounded ---------------------------------------------------
+
+def test_inline_limits_are_exact():
+    from presskit.html.markdown import MAX_ANGLES, MAX_BRACKETS, MAX_INLINE_CHARS, inline_problem
+
+    assert inline_problem("[" * MAX_BRACKETS) is None
+    assert inline_problem("<" * MAX_ANGLES) is None
+    assert inline_problem("a" * MAX_INLINE_CHARS) is None
+    assert inline_problem("[" * (MAX_BRACKETS + 1))[0].startswith("paragraph with 101 '['")
+    assert inline_problem("<" * (MAX_ANGLES + 1), "translation")[0].startswith("translation with 201 '<'")
+    assert inline_problem("a" * (MAX_INLINE_CHARS + 1))[0].startswith("paragraph of 20001 characters")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 16000, "paragraph with 16000 '['"),
+    ("<a " * 5000, "5000 '<' that start an HTML tag without closing it with '>'"),
+    ("<b>x</b> " * 300, "paragraph with 600 '<'"),
+    ("*a" * 20000, "paragraph of 40000 characters"),
+    ("a\n\n" * 6000, "more than 5000 paragraphs, list items, table rows or cells in a row"),
+    ("- a\n" * 6000, "more than 5000 paragraphs, list items, table rows or cells in a row"),
+    ("".join(f"T {i}.[^n]\n\n" for i in range(1100)) + "[^n]: x\n", "1100 footnote references"),
+])
+def test_the_markdown_guard_refuses_pathological_text_at_once(text, message):
+    """Whoever calls Markdown, text beyond the limits is refused before the slow inline pass."""
+    from presskit.html.markdown import MarkupLimit, markdown_to_html
+
+    started = time.perf_counter()
+    with pytest.raises(MarkupLimit) as exc:
+        markdown_to_html(text, "en")
+    assert message in exc.value.problems[0].message
+    assert time.perf_counter() - started < 1.5  # 16 KB of '[' took 76 s unguarded
+
+
+def test_ordinary_markdown_passes_the_guard():
+    from presskit.html.markdown import markdown_to_html
+
+    text = ("Teksts ar [saiti](https://example.org), *izcēlumu* un `kodu` <span lang=\"en\">x</span>.[^1]\n\n" * 300
+            + "[^1]: Piezīme.\n\n| a | b |\n|---|---|\n" + "| x | y |\n" * 300)
+    assert "<table>" in markdown_to_html(text, "lv")
+
+# ---- table spans and list numbers -----------------------------------------------------------------
+
+def test_the_sanitiser_drops_spans_over_the_limit_and_invalid_list_numbers():
+    from presskit.html.sanitize import sanitize_html
+
+    html = ('<table><tr><td colspan="65534" rowspan="1001">a</td><td colspan="1000" rowspan=" 7x">b</td>'
+            '<th colspan="abc">c</th></tr></table><ol start="abc"><li value="99999">x</li></ol>'
+            '<ol start="007"><li value="-1">y</li></ol><ol start="32768"></ol>')
+    assert sanitize_html(html) == (
+        '<table><tbody><tr><td>a</td><td colspan="1000" rowspan=" 7x">b</td><th colspan="abc">c</th></tr>'
+        '</tbody></table><ol><li>x</li></ol><ol start="7"><li>y</li></ol><ol></ol>')
+
 # ---- odd content in the DOCX writer: errors with lines, never "internal error" ----------------------
 
 @pytest.mark.parametrize("html, message", [
