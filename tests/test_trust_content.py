@@ -277,6 +277,50 @@ def test_ordinary_markdown_passes_the_guard():
             + "[^1]: Piezīme.\n\n| a | b |\n|---|---|\n" + "| x | y |\n" * 300)
     assert "<table>" in markdown_to_html(text, "lv")
 
+
+def test_document_limits_name_the_line_of_the_item(tmp_path):
+    from presskit.build.validate import document_problems
+
+    root = base_project(tmp_path)
+    sheet = root / "content" / "sheet.md"
+    sheet.write_text("---\ntitle: Dalība ANO\n---\n\n- viens\n- divi\n- trīs " + "[" * 150 + "\n\nBeigas.\n")
+    problems, _ = document_problems(root, "sheet.md", {"pdf"}, "lv")
+    assert [str(p) for p in problems] == [
+        "content/sheet.md:7: list item with 150 '[' (the limit is 100: each may open a link, and Markdown "
+        "slows down sharply on many) — remove the stray brackets, or split the paragraph"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("a\n\n" * 12, "content/sheet.md:25: more than 10 paragraphs, headings, lists and tables"),
+    ("- a\n" * 12, "content/sheet.md:5: more than 10 items in one list"),
+    ("| a |\n|---|\n" + "| x |\n" * 12, "content/sheet.md:5: more than 10 rows in one table"),
+    ("| " + "a | " * 12 + "\n", "content/sheet.md:5: a table row of more than 10 cells"),
+    ("".join(f"T {i}.[^n{i}]\n\n" for i in range(6)) + "Beigas [^a] [^b] [^c] [^d] [^e].\n",
+     "content/sheet.md:17: more than 10 footnote references"),
+    ("T.\n\n" + "".join(f"[^n{i}]: x\n" for i in range(11)), "content/sheet.md:7: more than 10 footnotes"),
+])
+def test_blocks_and_footnotes_beyond_the_limits_are_errors_with_lines(tmp_path, monkeypatch, body, message):
+    from presskit.build.validate import document_problems
+    from presskit.html import markdown
+
+    monkeypatch.setattr(markdown, "MAX_BLOCKS", 10)
+    monkeypatch.setattr(markdown, "MAX_FOOTNOTES", 10)
+    root = base_project(tmp_path)
+    (root / "content" / "sheet.md").write_text("---\ntitle: Dalība ANO\n---\n\n" + body)
+    problems, _ = document_problems(root, "sheet.md", {"pdf"}, "lv")
+    assert any(str(p).startswith(message) for p in problems), problems
+
+
+def test_a_bracket_storm_in_raw_html_is_caught_by_the_guard_with_its_line(tmp_path):
+    """A block the block model keeps raw (it starts with '<') still reaches the inline pass."""
+    from presskit.build.validate import document_problems
+
+    root = base_project(tmp_path)
+    (root / "content" / "sheet.md").write_text("---\ntitle: T\n---\n\nTeksts.\n\n<span>x</span> " + "[" * 500 + "\n")
+    problems, _ = document_problems(root, "sheet.md", {"pdf"}, "lv")
+    assert [p.line for p in problems] == [7] and "500 '['" in problems[0].message
+
+
 # ---- table spans and list numbers -----------------------------------------------------------------
 
 def test_the_sanitiser_drops_spans_over_the_limit_and_invalid_list_numbers():
@@ -288,6 +332,53 @@ def test_the_sanitiser_drops_spans_over_the_limit_and_invalid_list_numbers():
     assert sanitize_html(html) == (
         '<table><tbody><tr><td>a</td><td colspan="1000" rowspan=" 7x">b</td><th colspan="abc">c</th></tr>'
         '</tbody></table><ol><li>x</li></ol><ol start="7"><li>y</li></ol><ol></ol>')
+
+
+def test_span_problems_read_attributes_as_html_does():
+    from presskit.build.validate import span_problems
+
+    text = ('<td colspan="1000">ok</td>\n<td rowspan=1001>x</td>\n<td COLSPAN = \'  +5000xyz\'>y</td>\n'
+            'colspan="abc" and colspan="-9"\n')
+    assert [(p.line, p.message.split(":")[0]) for p in span_problems("f", text)] == [
+        (2, 'rowspan="1001"'), (3, 'colspan="+5000"')]
+    assert [p.line for p in span_problems("po", text, 40)] == [40, 40]
+
+
+# ---- HTML nesting depth ------------------------------------------------------------------------------
+
+def test_nesting_is_judged_on_the_rendered_html_without_false_alarms(tmp_path):
+    """Markdown text is not HTML: autolinks and 'a < b' do not nest what is rendered."""
+    from presskit.build.validate import document_problems
+
+    root = base_project(tmp_path)
+    body = ("<div>" * 30 + "x" + "</div>" * 30 + "\n\n"
+            + "Sk. <https://example.org> un <mailto:a@b.lv>, a < b un c<d.\n\n" * 50
+            + "- " + "<span>" * 15 + "x\n")
+    (root / "content" / "sheet.md").write_text("---\ntitle: T\n---\n\n" + body)
+    assert document_problems(root, "sheet.md", {"pdf"}, "lv")[0] == []
+
+
+def test_unclosed_formatting_tags_nest_what_is_rendered_and_count(tmp_path):
+    """An unclosed <i> is reopened in every following paragraph by the HTML parser, one level deeper
+    each time: the rendered HTML (what WeasyPrint lays out) is what counts."""
+    from presskit.build.validate import document_problems
+
+    root = base_project(tmp_path)
+    (root / "content" / "sheet.md").write_text("---\ntitle: T\n---\n\n" + "<i>neaizvērts\n\n" * 60)
+    problems, _ = document_problems(root, "sheet.md", {"pdf"}, "lv")
+    assert [p.message.split(",")[0] for p in problems] == ["HTML nested 61 levels deep"]
+
+
+def test_lists_and_raw_html_together_count_towards_the_limit(tmp_path):
+    from presskit.build.validate import MAX_HTML_NESTING, document_problems
+
+    root = base_project(tmp_path)
+    lines = "".join("    " * i + "- level\n" for i in range(9))
+    deep = "    " * 9 + "- " + "<span>" * (MAX_HTML_NESTING - 15) + "x\n"  # the 10th level: 20 elements deep
+    (root / "content" / "sheet.md").write_text("---\ntitle: T\n---\n\n" + lines + deep)
+    problems, _ = document_problems(root, "sheet.md", {"pdf"}, "lv")
+    assert [(p.line, p.message.split(",")[0]) for p in problems] == [(14, "HTML nested 45 levels deep")]
+
 
 # ---- odd content in the DOCX writer: errors with lines, never "internal error" ----------------------
 
