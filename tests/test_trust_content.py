@@ -11,6 +11,7 @@ or two. The exact messages of the end-to-end cases are in tests/bad_inputs/.
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import zipfile
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from presskit.errors import ConfigError, ContentError, PresskitError
-from test_bad_inputs import make_project, run_cli
+from presskit.errors import ConfigError, ContentError, PresskitError, TranslationError
+from test_bad_inputs import bmp, make_project, png, run_cli
 
 PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 PARAGRAPH = "Latvija ANO koncentrējas uz cilvēktiesību un starptautiskā tiesiskuma aizstāvību."
@@ -321,6 +322,19 @@ def test_a_bracket_storm_in_raw_html_is_caught_by_the_guard_with_its_line(tmp_pa
     assert [p.line for p in problems] == [7] and "500 '['" in problems[0].message
 
 
+def test_the_16_kb_bracket_translation_is_refused_in_seconds(tmp_path, monkeypatch):
+    """The case of the issue: 16 KB of '[' in one msgstr kept Markdown busy for 76 s (159 s here)."""
+    root = base_project(tmp_path, english=True)
+    long_source = "Teksts. " * 500
+    (root / "content" / "sheet.md").write_text(f"---\ntitle: Dalība ANO\n---\n\n{long_source}\n")
+    po = write_po(root, [("Dalība ANO", "UN"), (long_source.strip(), "[" * 16000)])
+    started = time.perf_counter()
+    code, err = build(root, monkeypatch, "--draft")
+    assert time.perf_counter() - started < 5
+    assert code == 1 and err.startswith(f"error: content/translations/en.po:{po_line(po, '[')}: translation with "
+                                        "16000 '[' (the limit is 100")
+
+
 # ---- table spans and list numbers -----------------------------------------------------------------
 
 def test_the_sanitiser_drops_spans_over_the_limit_and_invalid_list_numbers():
@@ -342,6 +356,13 @@ def test_span_problems_read_attributes_as_html_does():
     assert [(p.line, p.message.split(":")[0]) for p in span_problems("f", text)] == [
         (2, 'rowspan="1001"'), (3, 'colspan="+5000"')]
     assert [p.line for p in span_problems("po", text, 40)] == [40, 40]
+
+
+def test_colspan_in_a_translation_names_the_po_line(tmp_path, monkeypatch):
+    root = base_project(tmp_path, english=True)
+    po = write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, 'Latvia focuses on <b colspan=\\"5000\\">rights</b>.')])
+    code, err = build(root, monkeypatch, "--draft")
+    assert code == 1 and err.startswith(f'error: content/translations/en.po:{po_line(po, "Latvia")}: colspan="5000"')
 
 
 # ---- HTML nesting depth ------------------------------------------------------------------------------
@@ -378,6 +399,13 @@ def test_lists_and_raw_html_together_count_towards_the_limit(tmp_path):
     (root / "content" / "sheet.md").write_text("---\ntitle: T\n---\n\n" + lines + deep)
     problems, _ = document_problems(root, "sheet.md", {"pdf"}, "lv")
     assert [(p.line, p.message.split(",")[0]) for p in problems] == [(14, "HTML nested 45 levels deep")]
+
+
+def test_deep_html_in_a_translation_names_the_po_line(tmp_path, monkeypatch):
+    root = base_project(tmp_path, english=True)
+    po = write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, "Latvia " + "<span>" * 60 + "x")])
+    code, err = build(root, monkeypatch, "--draft")
+    assert code == 1 and err.startswith(f"error: content/translations/en.po:{po_line(po, 'Latvia')}: HTML nested")
 
 
 # ---- odd content in the DOCX writer: errors with lines, never "internal error" ----------------------
@@ -424,3 +452,200 @@ def test_an_invalid_ol_start_is_ignored_as_a_browser_ignores_it(tmp_path):
     lists = ('<ol start="abc"><li>a</li></ol><ol start="3"><li>b</li></ol><ol start="99999999999"><li>c</li></ol>'
              '<ol start=" 12 apples"><li>d</li></ol>')
     assert docx_numbering(root, lists) == ["1", "3", "1", "12"]
+
+
+# ---- PO catalogs: charset, BOM, size --------------------------------------------------------------
+
+@pytest.mark.parametrize("charset, ok", [("UTF-8", True), ("utf8", True), ("BOGUS", False),
+                                         ("ISO-8859-13", False), ("", False)])
+def test_a_catalog_must_declare_utf8_or_nothing(tmp_path, charset, ok):
+    from presskit.i18n.catalogs import read_catalog
+
+    head = PO_HEAD.replace("charset=UTF-8", f"charset={charset}")
+    path = write_po(tmp_path, [("Dalība ANO", "Ā UN")], head=head)
+    if ok:
+        assert read_catalog(path, tmp_path, "en").get("Dalība ANO").string == "Ā UN"
+    else:
+        with pytest.raises(TranslationError, match=rf"en.po:3: the header declares charset={charset};"):
+            read_catalog(path, tmp_path, "en")
+    path.write_text(path.read_text().replace(f"; charset={charset}", ""))  # no charset: UTF-8
+    assert read_catalog(path, tmp_path, "en").get("Dalība ANO").string == "Ā UN"
+
+
+def test_a_bom_at_the_start_of_a_catalog_is_accepted_and_lines_stay(tmp_path):
+    from presskit.build.validate import duplicate_entries
+    from presskit.i18n.catalogs import read_catalog
+
+    path = write_po(tmp_path, [("Dalība ANO", "UN"), ("Teksts", "Text"), ("Dalība ANO", "UN 2")])
+    plain = {m.id: m.lineno for m in read_catalog(path, tmp_path, "en") if m.id}
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert {m.id: m.lineno for m in read_catalog(path, tmp_path, "en") if m.id} == plain
+    assert [p.line for p in duplicate_entries(path.read_bytes(), "en.po")] == [11]
+
+
+def test_a_catalog_with_too_many_entries_is_refused_before_parsing(tmp_path, monkeypatch):
+    from presskit.i18n import catalogs
+
+    monkeypatch.setattr(catalogs, "MAX_CATALOG_ENTRIES", 3)
+    path = write_po(tmp_path, [(f"m{i}", f"t{i}") for i in range(3)])
+    assert len(list(catalogs.read_catalog(path, tmp_path, "en"))) == 4  # the header and 3 entries
+    path = write_po(tmp_path, [(f"m{i}", f"t{i}") for i in range(5)])
+    with pytest.raises(TranslationError, match=r"en.po:14: more than 3 entries"):
+        catalogs.read_catalog(path, tmp_path, "en")
+
+
+# ---- translation integrity ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+                                  "\u2068", "\u2069", "\u200b", "\u2060", "\u2063", "\ufeff"])
+def test_invisible_direction_and_zero_width_characters_need_the_source_to_have_them(char):
+    from presskit.i18n.catalogs import entry_problems
+
+    found = entry_problems("Dalība ANO", f"UN {char}membership")
+    assert [m for m, _ in found] == [f"invisible character U+{ord(char):04X} ({__import__('unicodedata').name(char)}) "
+                                     "that the source text does not have"]
+    assert entry_problems(f"Dalība {char}ANO", f"UN {char}membership") == []
+
+
+@pytest.mark.parametrize("char", ["\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u00ad"])
+def test_joiners_direction_marks_and_soft_hyphens_are_allowed(char):
+    """ZWNJ/ZWJ spell Persian, Arabic and Indic words; LRM, RLM and ALM place numbers and Latin words
+    in right-to-left text; a soft hyphen is a hyphenation hint."""
+    from presskit.i18n.catalogs import entry_problems
+
+    assert entry_problems("Dalība ANO", f"عضوية{char} الأمم") == []
+
+
+def test_a_translation_far_longer_than_its_source_is_refused():
+    from presskit.i18n.catalogs import MAX_MSGSTR_CHARS, entry_problems
+
+    assert entry_problems("abc", "x" * 115) == []
+    assert entry_problems("abc", "x" * 116)[0][0].startswith("translation of 116 characters, more than the 115")
+    long = "a" * 10_000
+    assert entry_problems(long, "x" * MAX_MSGSTR_CHARS) == []
+    assert entry_problems(long, "x" * (MAX_MSGSTR_CHARS + 1))[0][0].startswith("translation of 20001 characters")
+
+
+def test_a_translation_may_not_add_footnote_references():
+    from presskit.i18n.catalogs import entry_problems
+
+    assert entry_problems("Teksts.[^1]", "Text.[^1]") == []
+    assert entry_problems("Teksts.[^1]", "Text.") == []
+    assert [m for m, _ in entry_problems("Teksts.[^1]", "Text.[^1][^1]")] == [
+        "footnote reference [^1] that the source text does not have"]
+    assert [m for m, _ in entry_problems("Teksts.", "Text.[^x]")] == [
+        "footnote reference [^x] that the source text does not have"]
+
+
+def test_a_translation_may_not_split_its_paragraph():
+    """A blank line in a msgstr ends the paragraph (a list, a table) the segment belongs to."""
+    from presskit.i18n.catalogs import entry_problems
+
+    assert entry_problems("Teksts", "Text\n\nmore")[0][0].startswith("a blank line that the source text does not have")
+    assert entry_problems("Teksts\n\nvēl", "Text\n\nmore") == []
+    assert entry_problems("Teksts", "Text\n") == []
+
+
+def test_a_document_too_deep_on_its_own_is_reported_once_not_again_per_translation(tmp_path, monkeypatch):
+    root = base_project(tmp_path, english=True)
+    with open(root / "content" / "sheet.md", "a") as fh:
+        fh.write("\n" + "<div>" * 45 + "x" + "</div>" * 45 + "\n")
+    write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, "Latvia <b>focuses</b> on rights.")])
+    code, err = build(root, monkeypatch, "--draft")
+    assert code == 1 and err.splitlines() == [
+        "error: content/sheet.md:12: HTML nested 45 levels deep, lists and quotes included (the limit is 40) — "
+        "remove the extra levels of raw HTML (<div>, <span> …)"]
+
+
+def test_presskit_check_reports_an_invisible_override_at_its_po_line(tmp_path, monkeypatch):
+    from presskit.i18n.catalogs import short
+
+    root = base_project(tmp_path, english=True)
+    po = write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, "Latvia \u2067focuses\u2069 on rights.")])
+    code, _, err = run_cli(["check", "--root", str(root)], monkeypatch)
+    line = po_line(po, "Latvia")
+    assert code == 1 and "Traceback" not in err
+    assert err.splitlines()[:2] == [
+        f"error: content/translations/en.po:{line}: invisible character U+2067 (RIGHT-TO-LEFT ISOLATE) that the "
+        f"source text does not have (“{short(PARAGRAPH)}”) — delete it: invisible characters can make the "
+        "printed text read differently from what a reviewer sees",
+        f"error: content/translations/en.po:{line}: invisible character U+2069 (POP DIRECTIONAL ISOLATE) that the "
+        f"source text does not have (“{short(PARAGRAPH)}”) — delete it: invisible characters can make the "
+        "printed text read differently from what a reviewer sees"]
+
+
+# ---- images a translation refers to -----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, ref, message", [
+    ("missing", "content/images/nav.png", "image 'content/images/nav.png' not found"),
+    ("outside", "/etc/hostname", "image '/etc/hostname' is outside the project folder"),
+    ("remote", "https://example.org/x.png", "image 'https://example.org/x.png' is a remote resource (https:)"),
+    ("bmp", "content/images/karte.bmp", "image 'content/images/karte.bmp' is a BMP image"),
+    ("html", "content/images/nav.png", "image 'content/images/nav.png' not found"),
+])
+def test_an_image_in_a_translation_is_checked_like_the_documents_at_the_po_line(tmp_path, monkeypatch, kind, ref, message):
+    root = base_project(tmp_path, english=True)
+    (root / "content" / "images").mkdir()
+    (root / "content" / "images" / "karte.bmp").write_bytes(bmp())
+    image = f'<img src=\\"{ref}\\" alt=\\"x\\">' if kind == "html" else f"![x]({ref})"
+    po = write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, f"Latvia focuses on rights. {image}")])
+    code, err = build(root, monkeypatch, "--draft")
+    assert code == 1
+    assert err.startswith(f"error: content/translations/en.po:{po_line(po, 'Latvia')}: {message}"), err
+
+
+def test_a_good_image_in_a_translation_builds(tmp_path, monkeypatch):
+    root = base_project(tmp_path, english=True)
+    (root / "content" / "images").mkdir()
+    (root / "content" / "images" / "karte.png").write_bytes(png())
+    write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, "Latvia. ![Map](content/images/karte.png)")])
+    assert build(root, monkeypatch, "--draft") == (0, "")
+
+
+def test_a_reference_definition_a_translation_redirects_is_checked_at_its_po_line(tmp_path, monkeypatch):
+    """`[karte]: path` is a translatable line: a translator could point the document's image elsewhere."""
+    root = base_project(tmp_path, english=True)
+    (root / "content" / "images").mkdir()
+    (root / "content" / "images" / "karte.png").write_bytes(png())
+    (root / "content" / "sheet.md").write_text("---\ntitle: Dalība ANO\n---\n\n![Karte][karte]\n\n"
+                                               "[karte]: content/images/karte.png\n")
+    po = write_po(root, [("Dalība ANO", "UN"), ("[karte]: content/images/karte.png", "[karte]: /etc/hostname")])
+    code, err = build(root, monkeypatch, "--draft")
+    assert code == 1
+    assert err.startswith(f"error: content/translations/en.po:{po_line(po, '[karte]')}: image '/etc/hostname' is "
+                          "outside the project folder")
+
+
+def test_a_data_image_in_a_translation_gets_the_verdict_it_gets_in_the_document(tmp_path):
+    """The same image rules for both (build/validate.py image_sources and image_problems): whatever
+    a data: image in the document is found to have, the same image in a msgstr has, at its PO line."""
+    from presskit.build.validate import document_problems, translation_problems
+
+    for data in ("data:image/png;base64," + base64.b64encode(png(8, 8)).decode(),
+                 "data:image/png;base64," + base64.b64encode(png(64, 64)[:60]).decode()):  # a truncated PNG
+        root = base_project(tmp_path / str(len(data)) / "doc", english=True)
+        (root / "content" / "sheet.md").write_text(f"---\ntitle: Dalība ANO\n---\n\nTeksts. ![x]({data})\n")
+        in_document = [p.message for p in document_problems(root, "sheet.md", {"pdf"}, "lv")[0]]
+        root = base_project(tmp_path / str(len(data)) / "po", english=True)
+        (root / "content" / "sheet.md").write_text(f"---\ntitle: Dalība ANO\n---\n\n{PARAGRAPH}\n")
+        po = write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, f"Text. ![x]({data})")])
+        found = translation_problems(root, "sheet.md", {"pdf"}, "en", "lv")[0]
+        assert [p.message for p in found] == in_document
+        assert all((p.file, p.line) == ("content/translations/en.po", po_line(po, "Text.")) for p in found)
+
+
+def test_translated_documents_are_validated_once_and_cached(tmp_path, monkeypatch):
+    """A second build (or check) finds the translation's verdict in build/.presskit/validate.json."""
+    from presskit.build import validate
+
+    root = base_project(tmp_path, english=True)
+    write_po(root, [("Dalība ANO", "UN"), (PARAGRAPH, "Latvia. ![Map](content/images/karte.png)")])
+    assert build(root, monkeypatch, "--draft")[0] == 1
+    calls = []
+    monkeypatch.setattr(validate, "translation_problems", lambda *a: calls.append(a) or ([], []))
+    assert build(root, monkeypatch, "--draft")[0] == 1
+    assert calls == []
+    (root / "content" / "images").mkdir()
+    (root / "content" / "images" / "karte.png").write_bytes(png())  # the image appears: checked again
+    monkeypatch.undo()
+    assert build(root, monkeypatch, "--draft") == (0, "")

@@ -11,6 +11,7 @@ from ..files import file_digest
 from ..store import JsonStore, code_version
 
 if TYPE_CHECKING:
+    from ..i18n.catalogs import Messages
     from ..source.config import Campaign
     from ..source.content import Document
     from .units import Unit
@@ -35,16 +36,25 @@ def validate(campaign: Campaign, units: list[Unit]) -> list[Problem]:
     cache = ValidationCache(root)
     problems: list[Problem] = []
     documents: dict[str, set[str]] = {}  # document → formats it is rendered to
+    translated: dict[tuple[str, str], set[str]] = {}  # (document, language) → formats, translations only
     for unit in units:
         out = campaign.outputs[unit.output]
         documents.setdefault(out.document, set()).add(out.format)
+        if unit.lang != campaign.source_language:
+            translated.setdefault((out.document, unit.lang), set()).add(out.format)
     for name, formats in documents.items():
         problems.extend(cache.document(name, formats, campaign.source_language))
     templates = sorted({campaign.outputs[u.output].template for u in units})
     problems.extend(cache.templates(templates))
     for lang in sorted({u.lang for u in units}):
         if lang != campaign.source_language:
-            problems.extend(cache.catalog(lang, campaign))
+            found = cache.catalog(lang, campaign)
+            problems.extend(found)
+            if found:  # the translated documents are checked once their catalog can be used
+                continue
+            for (name, doc_lang), formats in sorted(translated.items()):
+                if doc_lang == lang:
+                    problems.extend(cache.translation(name, formats, lang, campaign.source_language))
     cache.save()
     return unique(problems)
 
@@ -301,7 +311,8 @@ def template_problems(root: Path, templates: list[str]) -> list[Problem]:
 
 
 def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
-    """Translation catalogs of the given languages that cannot be read."""
+    """Translation catalogs of the given languages that cannot be read, and entries no translation may
+    have (i18n.catalogs.entry_problems; Markdown or raw HTML beyond the limits a document has)."""
     from ..i18n.catalogs import catalog_path, load_localizer
     from ..source.content import CONTROL_CHARACTERS
     from ..source.yaml import CONTROL_FIX
@@ -311,28 +322,95 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
         if lang == campaign.source_language:
             continue
         path = catalog_path(campaign.root, lang)
+        name = path.relative_to(campaign.root).as_posix()
         try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
+            data = path.read_bytes()
         except OSError:
-            text = ""
+            data = b""
+        text = data.decode("utf-8", errors="replace")
         if m := CONTROL_CHARACTERS.search(text):  # a translation would carry it into every output
-            problems.append(Problem(path.relative_to(campaign.root).as_posix(), text.count("\n", 0, m.start()) + 1,
+            problems.append(Problem(name, text.count("\n", 0, m.start()) + 1,
                                     f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
             continue
         try:
-            load_localizer(campaign.root, lang, campaign.source_language)
+            localizer = load_localizer(campaign.root, lang, campaign.source_language)
         except PresskitError as exc:
             problems.extend(exc.problems)
             continue
         if path.is_file():
-            problems.extend(duplicate_entries(path, path.relative_to(campaign.root).as_posix()))
+            problems.extend(duplicate_entries(data, name))
+            problems.extend(translation_entry_problems(name, localizer.messages))
     return problems
 
 
-def duplicate_entries(path: Path, name: str) -> list[Problem]:
-    """Entries of a PO file whose msgid (and msgctxt) repeats: Babel would silently keep the last one."""
+def translation_entry_problems(name: str, messages: Messages) -> list[Problem]:
+    """Every translation (fuzzy ones too) against the rules for any translation, and against the limits
+    a document's own text has (html/markdown.py, span_problems), each at its PO line."""
+    from ..html.markdown import inline_problem
+    from ..i18n.catalogs import entry_problems, short
+
+    problems = []
+    for msgid, (msgstr, _, line) in messages.items():
+        if not msgstr:
+            continue
+        found = entry_problems(msgid, msgstr)
+        if not found and (limit := inline_problem(msgstr, "translation")):
+            found.append(limit)
+        problems += [Problem(name, line, f"{message} (“{short(msgid)}”)", fix) for message, fix in found]
+        problems += span_problems(name, msgstr, line)
+    return problems
+
+
+def translation_problems(root: Path, name: str, formats: set[str], lang: str,
+                         source_lang: str) -> tuple[list[Problem], list[str]]:
+    """Problems the translations of *lang* bring into document *name*, at their PO lines: images they
+    refer to (checked as the document's own images are), raw HTML nested too deeply. Also the image
+    references the translated document makes that the source does not."""
+    from ..html.markdown import MarkupLimit
+    from ..i18n.catalogs import load_localizer, localize
+    from ..source.content import load_document
+
+    try:
+        doc = load_document(root / "content" / name, root)
+        localizer = load_localizer(root, lang, source_lang)
+    except PresskitError:  # reported by the document's and the catalog's own checks
+        return [], []
+    translations = [(msgstr, line) for msgstr, fuzzy, line in localizer.messages.values() if msgstr and not fuzzy]
+    if not translations:
+        return [], []
+    catalog = localizer.catalog_name
+
+    def line_of(needle: str) -> int | None:
+        probe = needle.strip()[:60]
+        return next((line for text, line in translations if probe and probe in text), None)
+
+    translated = localize(doc, localizer)
+    try:
+        own = set(image_sources(doc, source_lang))
+        deep = html_depth(_html(doc, source_lang)) > MAX_HTML_NESTING
+    except MarkupLimit:  # the document's own text: document_problems reports it
+        return [], []
+    try:
+        sources = [src for src in image_sources(translated, lang) if src not in own]
+        html = _html(translated, lang)
+    except MarkupLimit as exc:
+        return [Problem(catalog, line_of(exc.text), exc.problems[0].message, exc.problems[0].fix)], []
+    problems = [] if deep else depth_problems(catalog, html, translations, per_text=True)
+    for src in sources:
+        problems += [Problem(catalog, line_of(src), p.message, p.fix)
+                     for p in image_problems(translated, root, lang, formats, [src])]
+    return problems, sources
+
+
+def duplicate_entries(data: bytes, name: str) -> list[Problem]:
+    """Entries of a PO file (its *data*) whose msgid (and msgctxt) repeats: Babel would silently keep the
+    last one."""
+    import io
+
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import PoFileParser
+
+    from ..i18n.catalogs import UTF8_BOM
 
     problems: list[Problem] = []
     seen: dict[tuple[str, str | None, bool], int] = {}
@@ -348,8 +426,7 @@ def duplicate_entries(path: Path, name: str) -> list[Problem]:
             seen.setdefault(key, line)
             super()._add_message()
 
-    with path.open("rb") as fh:
-        Parser(Catalog(), ignore_obsolete=True).parse(fh)
+    Parser(Catalog(), ignore_obsolete=True).parse(io.BytesIO(data.removeprefix(UTF8_BOM)))
     return problems
 
 
@@ -417,6 +494,20 @@ class ValidationCache:
             return _problems(found)
         problems = catalog_problems(campaign, [lang])
         self.store.put(key, digest, _plain(problems))
+        return problems
+
+    def translation(self, name: str, formats: set[str], lang: str, source_lang: str) -> list[Problem]:
+        """Problems the catalog of *lang* brings into content/<name> rendered to *formats*."""
+        from ..i18n.catalogs import catalog_path
+
+        key = f"translation:{name}|{','.join(sorted(formats))}|{lang}|{source_lang}"
+        digest = [file_digest(self.root / "content" / name), file_digest(catalog_path(self.root, lang))]
+        sources = self.store.get(f"images:{key}", digest)
+        if sources is not None and (found := self.store.get(key, [*digest, self._images(sources)])) is not None:
+            return _problems(found)
+        problems, sources = translation_problems(self.root, name, formats, lang, source_lang)
+        self.store.put(f"images:{key}", digest, sources)
+        self.store.put(key, [*digest, self._images(sources)], _plain(problems))
         return problems
 
     def save(self) -> None:
