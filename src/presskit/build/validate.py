@@ -12,8 +12,7 @@ from ..source.containment import CATALOG, DOCUMENT, TEMPLATE, project_digest
 from ..store import JsonStore, code_version
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
+    from ..i18n.catalogs import Messages
     from ..source.config import Campaign
     from ..source.content import Document
     from .units import Unit
@@ -38,58 +37,69 @@ def validate(campaign: Campaign, units: list[Unit]) -> list[Problem]:
     cache = ValidationCache(root)
     problems: list[Problem] = []
     documents: dict[str, set[str]] = {}  # document → formats it is rendered to
+    translated: dict[tuple[str, str], set[str]] = {}  # (document, language) → formats, translations only
     for unit in units:
         out = campaign.outputs[unit.output]
         documents.setdefault(out.document, set()).add(out.format)
+        if unit.lang != campaign.source_language:
+            translated.setdefault((out.document, unit.lang), set()).add(out.format)
     for name, formats in documents.items():
         problems.extend(cache.document(name, formats, campaign.source_language))
     templates = sorted({campaign.outputs[u.output].template for u in units})
     problems.extend(cache.templates(templates))
     for lang in sorted({u.lang for u in units}):
         if lang != campaign.source_language:
-            problems.extend(cache.catalog(lang, campaign))
+            found = cache.catalog(lang, campaign)
+            problems.extend(found)
+            if found:  # the translated documents are checked once their catalog can be used
+                continue
+            for (name, doc_lang), formats in sorted(translated.items()):
+                if doc_lang == lang:
+                    problems.extend(cache.translation(name, formats, lang, campaign.source_language))
     cache.save()
     return unique(problems)
 
 
 def document_problems(root: Path, name: str, formats: set[str], lang: str) -> tuple[list[Problem], list[str]]:
-    """Problems of one document (front matter, nesting, images) and the image references it makes."""
-    from ..source.content import load_document
+    """Problems of one document (front matter, size and nesting of its Markdown and HTML, images) and the
+    image references it makes."""
+    from ..html.markdown import MarkupLimit, unclosed_tag_problem
+    from ..source.content import load_document, read_text
 
     try:
         doc = load_document(root / "content" / name, root)
     except PresskitError as exc:
         return list(exc.problems), []
-    sources = image_sources(doc, lang)
-    found = meta_problems(doc) + nesting_problems(doc) + image_problems(doc, root, lang, formats, sources)
+    source = read_text(doc.path, root)
+    found = nesting_problems(doc) + span_problems(doc.name, source)
+    limits = limit_problems(doc)
+    if tags := unclosed_tag_problem(source):
+        at, message, fix = tags
+        limits.append(Problem(doc.name, source.count("\n", 0, at) + 1, message, fix))
+    if limits:  # the Markdown would be refused: its images are checked once these are fixed
+        return sorted(found + limits, key=lambda p: p.line or 0), []
+    try:
+        sources = image_sources(doc, lang)
+        found += depth_problems(doc.name, _html(doc, lang), [(source, 1)])
+    except MarkupLimit as exc:  # beyond the limits in a way the blocks did not show (raw HTML blocks)
+        problem = exc.problems[0]
+        found.append(Problem(doc.name, _line_of(source, exc.text), problem.message, problem.fix))
+        return sorted(found, key=lambda p: p.line or 0), []
+    found += image_problems(doc, root, lang, formats, sources)
     return sorted(found, key=lambda p: p.line or 0), sources  # in reading order
 
 
-def meta_problems(doc: Document) -> list[Problem]:
-    """Front-matter values carrying control characters (YAML escapes such as "\\x1f" let them in)."""
-    from ..source.content import CONTROL_CHARACTERS
-    from ..source.yaml import CONTROL_FIX
+def _html(doc: Document, lang: str) -> str:
+    from ..html.markdown import markdown_to_html
 
-    problems = []
-    for key, value in doc.meta.items():
-        for text in _strings(value):
-            if m := CONTROL_CHARACTERS.search(text):
-                problems.append(Problem(doc.name, doc.meta_lines.get(key), f"{key}: control character "
-                                        f"U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
-                break
-    return problems
+    return str(markdown_to_html(doc.markdown(), lang))  # the conversion image_sources made (cached)
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(k)
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
+def _line_of(text: str, needle: str) -> int | None:
+    """1-based line of the first occurrence of (the start of) *needle* in *text*, if it occurs."""
+    probe = needle.strip()[:60]
+    at = text.find(probe) if probe else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def nesting_problems(doc: Document) -> list[Problem]:
@@ -112,6 +122,140 @@ def _depth(line: str) -> int:
         indent = len(m.group(2).expandtabs(4))
         return quotes + indent // 4 + 1  # Python-Markdown nests a list item per 4 columns
     return quotes
+
+
+# The names of Markdown blocks in messages.
+KIND_NAMES = {"paragraph": "paragraph", "heading": "heading", "list": "list item", "quote": "quote",
+              "footnote": "footnote", "table": "table cell"}
+
+
+def limit_problems(doc: Document) -> list[Problem]:
+    """Text beyond the limits of html/markdown.py (long paragraphs, many '[' or '<', many blocks in a
+    row, many footnotes), each at its line: Markdown would take minutes on it (html/markdown.py)."""
+    from ..html.markdown import FOOTNOTE_REFERENCE, MAX_BLOCKS, MAX_FOOTNOTES, inline_problem
+    from ..i18n.catalogs import segment_lines
+
+    lines = segment_lines(doc)
+    problems = []
+    if len(doc.blocks) > MAX_BLOCKS:
+        problems.append(Problem(doc.name, doc.blocks[MAX_BLOCKS].line, f"more than {MAX_BLOCKS} paragraphs, "
+                                "headings, lists and tables (Markdown slows down sharply on so many)",
+                                "split the document into several"))
+    references = notes = 0
+    for block in doc.blocks:
+        rows = [int(p) for p in block.prefixes if not p.startswith("sep:")] if block.kind == "table" else []
+        if block.kind == "list" and len(block.items) > MAX_BLOCKS or len(rows) > MAX_BLOCKS:
+            what = "items" if block.kind == "list" else "rows"
+            problems.append(Problem(doc.name, block.line, f"more than {MAX_BLOCKS} {what} in one {block.kind} "
+                                    "(Markdown slows down sharply on so many)", f"split the {block.kind}"))
+        elif rows and max(rows) > MAX_BLOCKS:
+            problems.append(Problem(doc.name, block.line, f"a table row of more than {MAX_BLOCKS} cells",
+                                    "split the table"))
+        for text in block.items:
+            if found := inline_problem(text, KIND_NAMES.get(block.kind, "paragraph")):
+                problems.append(Problem(doc.name, lines.get((block.line, text), block.line), *found))
+                break  # one message per block is enough
+        before = references
+        references += sum(len(FOOTNOTE_REFERENCE.findall(t)) for t in block.items)
+        if before <= MAX_FOOTNOTES < references:
+            problems.append(Problem(doc.name, block.line, f"more than {MAX_FOOTNOTES} footnote references "
+                                    "(Markdown and the PDF renderer slow down sharply on so many)",
+                                    "keep the notes that matter, or split the document"))
+        if block.kind == "footnote":
+            notes += len(block.items)
+            if notes - len(block.items) <= MAX_FOOTNOTES < notes:
+                problems.append(Problem(doc.name, block.line, f"more than {MAX_FOOTNOTES} footnotes",
+                                        "keep the notes that matter, or split the document"))
+    return problems
+
+
+# colspan="…" / rowspan="…" as written in raw HTML (quoted or not), with HTML's integer prefix.
+SPAN_ATTRIBUTE = re.compile(r"""\b(colspan|rowspan)[ \t\n]*=[ \t\n]*["']?([ \t\n]*[+-]?[0-9]+)""", re.I)
+
+
+def span_problems(name: str, text: str, line: int | None = None) -> list[Problem]:
+    """Table cells of raw HTML in *text* spanning more than MAX_SPAN columns or rows, each at its line
+    (or at *line*, for a translation). WeasyPrint lays out the whole grid they span: one
+    colspan="65534" took 12–70 s. The sanitiser drops such values too, as a safety net."""
+    from ..html.sanitize import MAX_SPAN, html_integer
+
+    problems = []
+    for m in SPAN_ATTRIBUTE.finditer(text):
+        value = html_integer(m.group(2))
+        if value is not None and value > MAX_SPAN:
+            at = line if line is not None else text.count("\n", 0, m.start()) + 1
+            problems.append(Problem(name, at, f"{m.group(1).lower()}=\"{m.group(2).strip()[:20]}\": a table cell "
+                                    f"may span at most {MAX_SPAN} columns or rows",
+                                    "write the real number of columns or rows it spans"))
+    return problems
+
+
+# Elements nested deeper than this in a document's HTML (lists and quotes included) are refused:
+# WeasyPrint recurses once per level (140 levels of raw <div> exhausted Python's stack), and no
+# layout needs more. Ten levels of list (MAX_NESTING) make twenty, with room for raw HTML in them.
+MAX_HTML_NESTING = 40
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                 "track", "wbr"}
+HTML_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def html_depth(html: str) -> int:
+    """How deeply the elements of sanitised (well-formed) HTML nest."""
+    depth = deepest = 0
+    for m in HTML_TAG.finditer(html):
+        if m.group(2).lower() in VOID_ELEMENTS or m.group(0).endswith("/>"):
+            continue
+        depth += -1 if m.group(1) else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def raw_depth(text: str) -> tuple[int, int]:
+    """(depth, line where it is first reached) of the raw HTML written in Markdown *text*: elements the
+    sanitiser keeps, closed by their end tag when there is one. Only locates a problem html_depth found
+    in the rendered HTML: Markdown text is not HTML (autolinks, 'a < b', unclosed tags)."""
+    from html.parser import HTMLParser
+
+    from ..html.sanitize import TAGS
+
+    class Depth(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.open: list[str] = []
+            self.deepest, self.line = 0, 1
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag in TAGS and tag not in VOID_ELEMENTS:
+                self.open.append(tag)
+                if len(self.open) > self.deepest:
+                    self.deepest, self.line = len(self.open), self.getpos()[0]
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.open:
+                while self.open.pop() != tag:
+                    pass
+
+    parser = Depth()
+    parser.feed(text)
+    parser.close()
+    return parser.deepest, parser.line
+
+
+def depth_problems(name: str, html: str, texts: list[tuple[str, int | None]], per_text: bool = False) -> list[Problem]:
+    """One problem when the rendered *html* nests deeper than MAX_HTML_NESTING, at the line of the
+    deepest raw HTML among *texts* ((text, its first line) pairs; with *per_text*, each text is one
+    translation, and the problem is at its line as it is)."""
+    depth = html_depth(html)
+    if depth <= MAX_HTML_NESTING:
+        return []
+    line, deepest = None, 0
+    for text, first in texts:
+        found, at = raw_depth(text) if "<" in text else (0, 1)
+        if found > deepest:
+            deepest = found
+            line = first if per_text or first is None else first + at - 1
+    return [Problem(name, line, f"HTML nested {depth} levels deep, lists and quotes included (the limit is "
+                                f"{MAX_HTML_NESTING})", "remove the extra levels of raw HTML (<div>, <span> …)")]
 
 
 def image_sources(doc: Document, lang: str) -> list[str]:
@@ -188,7 +332,8 @@ def template_problems(root: Path, templates: list[str]) -> list[Problem]:
 
 
 def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
-    """Translation catalogs of the given languages that cannot be read."""
+    """Translation catalogs of the given languages that cannot be read, and entries no translation may
+    have (i18n.catalogs.entry_problems; Markdown or raw HTML beyond the limits a document has)."""
     from ..i18n.catalogs import catalog_exists, catalog_path, load_localizer, read_catalog_bytes
     from ..source.content import CONTROL_CHARACTERS
     from ..source.yaml import CONTROL_FIX
@@ -198,6 +343,7 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
         if lang == campaign.source_language:
             continue
         path = catalog_path(campaign.root, lang)
+        name = path.relative_to(campaign.root).as_posix()
         data = b""
         if catalog_exists(path):
             try:
@@ -207,25 +353,88 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
                 continue
         text = data.decode("utf-8", errors="replace")
         if m := CONTROL_CHARACTERS.search(text):  # a translation would carry it into every output
-            problems.append(Problem(path.relative_to(campaign.root).as_posix(), text.count("\n", 0, m.start()) + 1,
+            problems.append(Problem(name, text.count("\n", 0, m.start()) + 1,
                                     f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))
             continue
         try:
-            load_localizer(campaign.root, lang, campaign.source_language)
+            localizer = load_localizer(campaign.root, lang, campaign.source_language)
         except PresskitError as exc:
             problems.extend(exc.problems)
             continue
         if data:
-            problems.extend(duplicate_entries(data, path.relative_to(campaign.root).as_posix()))
+            problems.extend(duplicate_entries(data, name))
+            problems.extend(translation_entry_problems(name, localizer.messages))
     return problems
 
 
+def translation_entry_problems(name: str, messages: Messages) -> list[Problem]:
+    """Every translation (fuzzy ones too) against the rules for any translation, and against the limits
+    a document's own text has (html/markdown.py, span_problems), each at its PO line."""
+    from ..html.markdown import inline_problem
+    from ..i18n.catalogs import entry_problems, short
+
+    problems = []
+    for msgid, (msgstr, _, line) in messages.items():
+        if not msgstr:
+            continue
+        found = entry_problems(msgid, msgstr)
+        if not found and (limit := inline_problem(msgstr, "translation")):
+            found.append(limit)
+        problems += [Problem(name, line, f"{message} (“{short(msgid)}”)", fix) for message, fix in found]
+        problems += span_problems(name, msgstr, line)
+    return problems
+
+
+def translation_problems(root: Path, name: str, formats: set[str], lang: str,
+                         source_lang: str) -> tuple[list[Problem], list[str]]:
+    """Problems the translations of *lang* bring into document *name*, at their PO lines: images they
+    refer to (checked as the document's own images are), raw HTML nested too deeply. Also the image
+    references the translated document makes that the source does not."""
+    from ..html.markdown import MarkupLimit
+    from ..i18n.catalogs import load_localizer, localize
+    from ..source.content import load_document
+
+    try:
+        doc = load_document(root / "content" / name, root)
+        localizer = load_localizer(root, lang, source_lang)
+    except PresskitError:  # reported by the document's and the catalog's own checks
+        return [], []
+    translations = [(msgstr, line) for msgstr, fuzzy, line in localizer.messages.values() if msgstr and not fuzzy]
+    if not translations:
+        return [], []
+    catalog = localizer.catalog_name
+
+    def line_of(needle: str) -> int | None:
+        probe = needle.strip()[:60]
+        return next((line for text, line in translations if probe and probe in text), None)
+
+    translated = localize(doc, localizer)
+    try:
+        own = set(image_sources(doc, source_lang))
+        deep = html_depth(_html(doc, source_lang)) > MAX_HTML_NESTING
+    except MarkupLimit:  # the document's own text: document_problems reports it
+        return [], []
+    try:
+        sources = [src for src in image_sources(translated, lang) if src not in own]
+        html = _html(translated, lang)
+    except MarkupLimit as exc:
+        return [Problem(catalog, line_of(exc.text), exc.problems[0].message, exc.problems[0].fix)], []
+    problems = [] if deep else depth_problems(catalog, html, translations, per_text=True)
+    for src in sources:
+        problems += [Problem(catalog, line_of(src), p.message, p.fix)
+                     for p in image_problems(translated, root, lang, formats, [src])]
+    return problems, sources
+
+
 def duplicate_entries(data: bytes, name: str) -> list[Problem]:
-    """Entries of a PO file whose msgid (and msgctxt) repeats: Babel would silently keep the last one."""
+    """Entries of a PO file (its *data*) whose msgid (and msgctxt) repeats: Babel would silently keep the
+    last one."""
     import io
 
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import PoFileParser
+
+    from ..i18n.catalogs import UTF8_BOM
 
     problems: list[Problem] = []
     seen: dict[tuple[str, str | None, bool], int] = {}
@@ -241,7 +450,7 @@ def duplicate_entries(data: bytes, name: str) -> list[Problem]:
             seen.setdefault(key, line)
             super()._add_message()
 
-    Parser(Catalog(), ignore_obsolete=True).parse(io.BytesIO(data))
+    Parser(Catalog(), ignore_obsolete=True).parse(io.BytesIO(data.removeprefix(UTF8_BOM)))
     return problems
 
 
@@ -321,6 +530,22 @@ class ValidationCache:
             self.store.put(key, digest, _plain(problems))
         return problems
 
+    def translation(self, name: str, formats: set[str], lang: str, source_lang: str) -> list[Problem]:
+        """Problems the catalog of *lang* brings into content/<name> rendered to *formats*."""
+        from ..i18n.catalogs import catalog_path
+
+        key = f"translation:{name}|{','.join(sorted(formats))}|{lang}|{source_lang}"
+        catalog = catalog_path(self.root, lang)
+        digest = [project_digest(self.root, self.root / "content" / name, DOCUMENT),
+                  project_digest(self.root, catalog, CATALOG) if os.path.lexists(catalog) else "none"]
+        sources = self.store.get(f"images:{key}", digest)
+        if sources is not None and (found := self.store.get(key, [*digest, self._images(sources)])) is not None:
+            return _problems(found)
+        problems, sources = translation_problems(self.root, name, formats, lang, source_lang)
+        self.store.put(f"images:{key}", digest, sources)
+        self.store.put(key, [*digest, self._images(sources)], _plain(problems))
+        return problems
+
     def save(self) -> None:
         """Write the cache when it learnt something and the project has a build/.presskit/ folder."""
         self.store.save()
@@ -333,7 +558,8 @@ def _rules() -> str:
 
     libraries = str(Path(click.__file__).parents[1].stat().st_mtime_ns)
     return code_version(__name__, "presskit.source.content", "presskit.source.containment",
-                        "presskit.source.yaml", "presskit.html.markdown", "presskit.i18n.catalogs",
+                        "presskit.source.yaml", "presskit.html.markdown", "presskit.html.sanitize",
+                        "presskit.i18n.catalogs",
                         extra=libraries)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
@@ -15,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
 
-from ..errors import ContentError, Problem, TemplateError
+from ..errors import ContentError, PresskitError, Problem, TemplateError
 from ..source.containment import TEMPLATE, read_project_file
 from . import oxml as ox
 from .package import footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
@@ -47,6 +48,12 @@ HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Head
 INLINE_STYLES = {"strong": "Strong", "b": "Strong", "em": "Emphasis", "i": "Emphasis"}
 FIRST_PAGE_HEADER = "./header[contains(@class, 'first-page')]"
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must survive
+# <ol start>: HTML's integer rules; a value that is not a number Word can show is ignored (the list
+# counts from 1), as a browser ignores an invalid start. The sanitiser drops such values already.
+LIST_START = re.compile(r"^[ \t\n\f\r]*([0-9]{1,5})(?![0-9])")
+MAX_LIST_START = 32767
+
+Locate = Callable[[str], tuple[str, "int | None"]]  # a pattern → the file and line that wrote it
 
 
 def reference_path(campaign: Campaign, template: str) -> Path | None:
@@ -62,11 +69,11 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
     ref = (str(path), read_project_file(campaign.root, path, TEMPLATE)) if path else None
     root: HtmlElement = lxml.html.document_fromstring(html)  # lxml's stubs say only _Element
     document, memo = new_document(ref, bool(root.find("body").xpath(FIRST_PAGE_HEADER)))
+    lang = root.get("lang") or campaign.source_language
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
-                     source or "content", memo)
+                     source or "content", memo, _locator(campaign.root, template, source, lang))
     writer.write(root)
     head = root.find("head")
-    lang = root.get("lang") or campaign.source_language
     info = {m.get("name"): m.get("content", "") for m in head.iter("meta") if m.get("name")}
     date = meta.get("date") if isinstance(meta.get("date"), dt.date) else campaign.date
     if info.get("dcterms.created"):
@@ -83,9 +90,11 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
 class _Writer:
     """Walks the HTML once and appends Word content; keeps ids deterministic (document order)."""
 
-    def __init__(self, document: Document, reference: str, source: str, memo: dict[Any, Any] | None = None):
+    def __init__(self, document: Document, reference: str, source: str, memo: dict[Any, Any] | None = None,
+                 locate: Locate | None = None):
         self.doc, self.reference, self.source = document, reference, source
         self.memo = {} if memo is None else memo  # style look-ups shared by copies of one reference
+        self.locate: Locate = locate or (lambda pattern: (source, None))
         self.style_ids = self._resolve_styles()
         self.bookmarks: list[str] = []
         self.footnote_bodies: dict[str, HtmlElement] = {}
@@ -121,9 +130,34 @@ class _Writer:
             self.style_ids[name] = self.by_name[stored_name(name)]
         return self.doc.styles.element.get_by_id(self.style_ids[name])
 
+    def _paragraph_style(self, name: str) -> str | None:
+        """The w:pStyle id of paragraph style *name*: a house-style extra falls back to its stand-in, and
+        an unknown name or one of another kind (a table or character style) in a data-style is an
+        error at the line that wrote it."""
+        key = ("paragraph style", name)
+        if key not in self.memo:
+            style_id = self.style_ids.get(name) or self.by_name.get(stored_name(name))
+            element = self.doc.styles.element.get_by_id(style_id) if style_id else None
+            kind = element.type if element is not None else None
+            self.memo[key] = (style_id if element is not None and kind in (None, WD_STYLE_TYPE.PARAGRAPH)
+                              else ("wrong kind", kind) if element is not None else ("unknown", None))
+        found = self.memo[key]
+        if isinstance(found, tuple):
+            raise self._style_error(name, "paragraph", found[1])
+        return found  # type: ignore[no-any-return]  # a str, from the memo
+
+    def _style_error(self, name: str, kind: str, found: Any = None) -> PresskitError:
+        """An unusable data-style, at the file and line that wrote it."""
+        file, line = self.locate(rf"""data-style\s*=\s*["']?{re.escape(name)}(?![\w -])""")
+        what = (f"'{name}' is a {str(found).split()[0].lower()} style, not a {kind} style" if found is not None
+                else f"no {kind} style '{name}' in {self.reference}")
+        error = ContentError if file.startswith("content/") else TemplateError
+        return error(Problem(file, line, f"data-style: {what}",
+                             f"use a {kind} style {self.reference} defines, or add it there (Word: Styles pane)"))
+
     def _paragraph(self, name: str) -> CT_P:
         """A new body paragraph (w:p) in style *name*, before the final w:sectPr."""
-        p = ox.paragraph(self.style_ids.get(name) or self.style(name).styleId)
+        p = ox.paragraph(self._paragraph_style(name))
         self._append_block(p)
         return p
 
@@ -197,7 +231,9 @@ class _Writer:
         style = "List Number" if el.tag == "ol" else "List Bullet"
         num_id = None
         if el.tag == "ol":  # each numbered list starts again at 1 (or its start attribute)
-            num_id = ox.restart_numbering(self.doc, self.style_ids[style], int(el.get("start") or 1))
+            start = LIST_START.match(el.get("start") or "")
+            first = int(start.group(1)) if start and int(start.group(1)) <= MAX_LIST_START else 1
+            num_id = ox.restart_numbering(self.doc, self.style_ids[style], first)
         for li in el.findall("li"):
             p = self._paragraph(style)
             if num_id is not None or level:
@@ -245,9 +281,15 @@ class _Writer:
     def _table_style(self, name: str) -> str | None:
         """The w:tblStyle id python-docx's table.style = styles[name] writes (None for the default)."""
         key = ("table style", name)
-        if key not in self.memo:  # an unknown or non-table style raises here, every time
+        if key not in self.memo:  # an unknown or non-table style is an error, every time
+            try:
+                style = self.doc.styles[name]
+            except KeyError:
+                raise self._style_error(name, "table") from None
+            if style.type != WD_STYLE_TYPE.TABLE:
+                raise self._style_error(name, "table", style.type)
             self.memo[key] = self.doc.part.get_style_id(  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
-                self.doc.styles[name], WD_STYLE_TYPE.TABLE)
+                style, WD_STYLE_TYPE.TABLE)
         style_id: str | None = self.memo[key]
         return style_id
 
@@ -262,8 +304,7 @@ class _Writer:
             for child in list(container):
                 container.remove(child)
             for p in (p for element in elements[:1] for p in element.iter("p")):
-                para = ox.paragraph(self.style_ids.get(p.get("data-style") or "Header") or
-                                    self.style(p.get("data-style")).styleId)
+                para = ox.paragraph(self._paragraph_style(p.get("data-style") or "Header"))
                 container.append(para)
                 self._emit(para, self._items(p), part, fields=True)
             if not len(container):
@@ -324,7 +365,8 @@ class _Writer:
         if href.startswith("#"):
             name = ox.bookmark_name(href[1:])
             if name not in self.anchors:
-                raise ContentError(Problem(self.source, None, f"link to '{href}' matches no heading",
+                file, line = self.locate(rf"""\]\({re.escape(href)}\)|href=["']?{re.escape(href)}""")
+                raise ContentError(Problem(file, line, f"link to '{href}' matches no heading",
                                            "link to a heading by its words in lowercase ASCII joined by '-', "
                                            f"e.g. #{self.bookmarks[0].replace('_', '-') if self.bookmarks else 'heading'}"))
             return ox.hyperlink([], anchor=name)
@@ -335,7 +377,8 @@ class _Writer:
     def _footnote(self, ref: str) -> _Element:
         li = self.footnote_bodies.get(ref)
         if li is None:
-            raise ContentError(Problem(self.source, None, f"footnote '{ref}' has no text",
+            file, line = self.locate(rf"\[\^{re.escape(ref.removeprefix('fn:'))}\]")
+            raise ContentError(Problem(file, line, f"footnote '{ref}' has no text",
                                        f"add a line '[^{ref.removeprefix('fn:')}]: text'"))
         self.footnote_count += 1
         part = footnotes_part(self.doc)
@@ -397,3 +440,26 @@ def _strip_caption_mark(items: list[Item]) -> list[Item]:
 def _style_num_id(style: Any) -> int | None:
     num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
     return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
+
+
+def _locator(root: Path, template: str, source: str, lang: str) -> Locate:
+    """Where a pattern was written: the document, the template's Jinja files, or the language's catalog.
+    Used only to place an error; files outside the project are not read."""
+    def locate(pattern: str) -> tuple[str, int | None]:
+        top = root.resolve()
+        files = [top / source] if source else []
+        for folder in (top / "templates" / template, top / "templates" / "shared"):
+            files += sorted(folder.rglob("*.j2")) if folder.is_dir() else []
+        files.append(top / "content" / "translations" / f"{lang}.po")
+        for path in files:
+            try:
+                if not path.resolve().is_relative_to(top) or not path.is_file():
+                    continue
+                text = path.read_text(encoding="utf-8-sig", errors="replace")
+            except OSError:
+                continue
+            if m := re.search(pattern, text):
+                return path.relative_to(top).as_posix(), text.count("\n", 0, m.start()) + 1
+        return source or "content", None
+
+    return locate

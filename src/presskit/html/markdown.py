@@ -1,16 +1,120 @@
-"""Markdown to HTML: Python-Markdown with presskit's extensions and the language's quotation marks, sanitised."""
+"""Markdown to HTML: Python-Markdown with presskit's extensions and the language's quotation marks, sanitised.
+
+Python-Markdown's inline patterns are quadratic on some text: every '[' may open a link and is
+matched against the rest of its paragraph (16 KB of '[' took 76 s), and so are '<', '`', '*' and '_'
+to a lesser degree; its raw-HTML reader (Python's html.parser) looks for the '>' of every '<tag' to
+the end of the text (12 KB of '<a ' took 3.6 s), and its inline pass finds each block's place among
+its siblings by a linear search. The limits below bound the work per paragraph (and so per document,
+which content.py caps at 1 MB); build/validate.py reports text beyond them with its file and line
+before anything is rendered, and markdown_to_html() refuses it in any case.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import markdown
 from markupsafe import Markup
 
+from ..errors import ContentError, Problem
 from ..languages import language
 from .sanitize import sanitize_html
 
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "smarty", "sane_lists"]
+
+# Per paragraph (list item, table cell, heading, footnote; a translation): the characters, the '['
+# and the '<' it may hold. Measured worst cases at these limits: ~0.4 s a paragraph of '[', ~0.5 s
+# of '*' or '`' (at 20 000 characters), ~0.15 s of '<' — against 76 s for 16 KB of '[' unlimited.
+MAX_INLINE_CHARS = 20_000
+MAX_BRACKETS = 100
+MAX_ANGLES = 200
+# Footnote references (and footnotes) per document: the footnotes extension numbers repeated
+# references in quadratic time (4 000 took 13 s), and WeasyPrint lays out each note, 2–3 times the
+# time of a paragraph (10 000 took over 120 s).
+MAX_FOOTNOTES = 1000
+FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?!:)")
+# Blocks in a row (paragraphs of a document, items of a list, rows of a table, cells of a row): the
+# inline pass finds each one's place among its siblings by a linear search, quadratic in their
+# number (20 000 one-letter paragraphs, 60 KB, took 6 s; 5 000 take 0.7 s).
+MAX_BLOCKS = 5000
+# Characters Python's html.parser may scan from each '<tag' start to the '>' closing it, summed over
+# the text: ~150 ns each, so 0.75 s at most. Well-formed HTML scans about its own length; a '<'
+# starting a tag that never closes scans the rest of the text, once per such '<'.
+MAX_TAG_SCAN = 5_000_000
+TAG_START = re.compile(r"</?[A-Za-z]")
+
+
+def inline_problem(text: str, what: str = "paragraph") -> tuple[str, str] | None:
+    """(message, fix) when *text*, one paragraph of Markdown, is beyond the limits above; else None."""
+    if len(text) > MAX_INLINE_CHARS:
+        return (f"{what} of {len(text)} characters (the limit is {MAX_INLINE_CHARS})",
+                "split it into shorter paragraphs, with a blank line between them")
+    if (n := text.count("[")) > MAX_BRACKETS:
+        return (f"{what} with {n} '[' (the limit is {MAX_BRACKETS}: each may open a link, and Markdown "
+                "slows down sharply on many)", "remove the stray brackets, or split the paragraph")
+    if (n := text.count("<")) > MAX_ANGLES:
+        return (f"{what} with {n} '<' (the limit is {MAX_ANGLES}: each may open an HTML tag, and Markdown "
+                "slows down sharply on many)", "write &lt; for a literal '<', or split the paragraph")
+    return None
+
+
+def unclosed_tag_problem(text: str) -> tuple[int, str, str] | None:
+    """(offset of the first unclosed '<tag', message, fix) when the HTML reader would scan more than
+    MAX_TAG_SCAN characters of *text* for the ends of its tags; else None. Linear in the text."""
+    starts = [m.start() for m in TAG_START.finditer(text)] + [len(text)]
+    scanned = unclosed = 0
+    gt, culprit = -1, None
+    for start, following in zip(starts, starts[1:]):
+        if gt < start:
+            gt = text.find(">", start)
+            if gt < 0:
+                gt = len(text)
+        scanned += gt - start
+        if gt > following or gt == len(text):  # no '>' before the next tag starts
+            unclosed += 1
+            culprit = start if culprit is None else culprit
+    if scanned <= MAX_TAG_SCAN:
+        return None
+    return (culprit or 0, f"{unclosed} '<' that start an HTML tag without closing it with '>' (the HTML "
+                          f"reader would scan {scanned // 1_000_000} million characters for them)",
+            "close the tag with '>', or write &lt; for a literal '<'")
+
+
+class MarkupLimit(ContentError):
+    """Markdown text beyond the limits above; *text* is the offending paragraph, for finding its line."""
+
+    def __init__(self, text: str, message: str, fix: str):
+        super().__init__(Problem(None, None, message, fix))
+        self.text = text
+
+    def __reduce__(self) -> tuple[object, ...]:  # workers pickle errors: keep the paragraph
+        return (type(self), (self.text, self.problems[0].message, self.problems[0].fix or ""))
+
+
+class _Guard(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Runs right before the inline patterns: refuses the texts they would take too long on."""
+
+    def run(self, root: Element) -> None:
+        footnotes = 0
+        for element in root.iter():
+            if len(element) > MAX_BLOCKS:
+                raise MarkupLimit(element[MAX_BLOCKS].text or "",
+                                  f"more than {MAX_BLOCKS} paragraphs, list items, table rows or cells in a row "
+                                  "(Markdown slows down sharply on so many)", "split the document")
+            for text in (element.text, element.tail):
+                if not text or isinstance(text, markdown.util.AtomicString):
+                    continue
+                if found := inline_problem(text):
+                    raise MarkupLimit(text, *found)
+                footnotes += len(FOOTNOTE_REFERENCE.findall(text))
+        if footnotes > MAX_FOOTNOTES:
+            raise MarkupLimit("[^", f"{footnotes} footnote references (the limit is {MAX_FOOTNOTES})",
+                              "keep the notes that matter, or split the document")
 
 
 @lru_cache(maxsize=32)
@@ -18,17 +122,25 @@ def _markdown(lang: str) -> markdown.Markdown:
     ldq, rdq, lsq, rsq = language(lang).quotes
     quotes = {"left-double-quote": ldq, "right-double-quote": rdq,
               "left-single-quote": lsq, "right-single-quote": rsq}
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=MARKDOWN_EXTENSIONS,
         extension_configs={"smarty": {"substitutions": quotes},
                            "footnotes": {"BACKLINK_TEXT": ""}},
         output_format="html",
     )
+    md.treeprocessors.register(_Guard(md), "presskit-limits", 21)  # inline patterns run at 20
+    return md
 
 
 @lru_cache(maxsize=2048)  # print and screen editions, and every recipient copy, convert the same text
 def markdown_to_html(text: str, lang: str) -> Markup:
-    """Render Markdown to HTML with the language's own quotation marks, sanitised (see sanitize.py)."""
+    """Render Markdown to HTML with the language's own quotation marks, sanitised (see sanitize.py).
+
+    Raises MarkupLimit for text beyond the limits of this module.
+    """
+    if found := unclosed_tag_problem(text):
+        at, message, fix = found
+        raise MarkupLimit(text[at: at + 60], message, fix)
     md = _markdown(lang)
     md.reset()
     return Markup(sanitize_html(md.convert(text)))

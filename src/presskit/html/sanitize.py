@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import nh3
@@ -33,6 +34,24 @@ ATTRIBUTE_PREFIXES = {"data-"}
 # The only CSS an author may write inline: the tables extension's column alignment.
 STYLE_PROPERTIES = {"text-align"}
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# A cell spanning more columns or rows than this is refused by validation (build/validate.py, with file
+# and line) and dropped here as a safety net: one colspan="65534" cell kept WeasyPrint busy 12–70 s
+# laying out the empty grid. HTML itself clamps colspan at 1000.
+MAX_SPAN = 1000
+# List numbers (<ol start>, <li value>) Word can show: a value that is not a number in this range is
+# dropped, as a browser ignores an invalid start (the list then counts from 1).
+MAX_LIST_NUMBER = 32767
+# HTML's rules for parsing integers (leading spaces, a sign, digits; anything after them ignored),
+# the rules WeasyPrint and browsers follow.
+HTML_INTEGER = re.compile(r"^[ \t\n\f\r]*([+-]?)([0-9]+)")
+
+
+def html_integer(value: str | None) -> int | None:
+    """An HTML attribute's integer value by HTML's parsing rules, or None when it has none."""
+    if m := HTML_INTEGER.match(value or ""):
+        digits = m.group(2).lstrip("0")[:12] or "0"  # an absurd length stays a large number, cheaply
+        return -int(digits) if m.group(1) == "-" else int(digits)
+    return None
 
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
@@ -47,6 +66,12 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
         # Remote images are kept here so validation can report them with file and line;
         # the URL fetcher refuses them in any case.
         return value if scheme != "data" or value[5:].lower().startswith("image/") else None
+    if attribute in ("colspan", "rowspan"):
+        number = html_integer(value)
+        return value if number is None or number <= MAX_SPAN else None
+    if attribute in ("start", "value"):
+        number = html_integer(value)
+        return str(number) if number is not None and 0 <= number <= MAX_LIST_NUMBER else None
     return value
 
 

@@ -7,6 +7,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,27 @@ CAMPAIGN_FILE = "content/campaign.yaml"
 CAMPAIGN_FIELDS = ("title", "subtitle", "organisation")
 
 Messages = dict[str, tuple[str, bool, int | None]]  # msgid → (msgstr, fuzzy, line)
+
+# More entries than any campaign's catalog holds (the fixture has ~150 a language): a catalog beyond
+# it is refused before Babel parses it.
+MAX_CATALOG_ENTRIES = 10_000
+# A translation may be this many times its source text, plus a little for very short ones: enough for
+# any language (languages.py: typical ratios 0.9–1.3), and it keeps a catalog from inflating a
+# document (a 16 KB msgstr of '[' kept Markdown busy for 76 s), never more than MAX_MSGSTR_CHARS.
+MSGSTR_RATIO, MSGSTR_SLACK, MAX_MSGSTR_CHARS = 5, 100, 20_000
+UTF8_BOM = b"\xef\xbb\xbf"
+# The charset a PO header may declare: presskit reads (and writes) catalogs as UTF-8.
+UTF8_NAMES = {"utf-8", "utf8"}
+HEADER_CHARSET = re.compile(rb"charset=([^\s\"\\;]*)", re.I)
+# Invisible characters a translation may not add (its msgid must have them too): the bidirectional
+# embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) can make printed text read
+# differently from what a reviewer sees in an editor ("Trojan Source"), and the zero-width space,
+# word joiner, invisible operators, deprecated format characters and a BOM inside the text have no
+# use in prose. Allowed: ZWNJ and ZWJ (U+200C, U+200D), which Persian, Arabic and Indic spelling
+# and emoji need, the direction marks LRM, RLM and ALM (U+200E, U+200F, U+061C), which right-to-left
+# text legitimately uses around numbers and Latin words, and the soft hyphen (U+00AD).
+INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\u206a-\u206f\ufeff]")
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
 def catalog_path(root: Path, lang: str) -> Path:
@@ -109,12 +132,14 @@ def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None) -
 
     name = relpath(path, root)
     data = read_catalog_bytes(path, root) if data is None else data
+    data = data.removeprefix(UTF8_BOM)  # editors on Windows write one; the lines stay the same
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise TranslationError(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                                        "save the catalog as UTF-8")) from None
+    _check_shape(data, name)
     try:
         return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except PoFileError as exc:
@@ -126,6 +151,51 @@ def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None) -
     except ValueError as exc:
         raise TranslationError(Problem(name, None, f"broken PO file: {exc}",
                                        "fix the header entry (msgid \"\")")) from None
+
+
+def _check_shape(data: bytes, name: str) -> None:
+    """Refuse, before Babel parses it, a catalog with too many entries or a header charset other than
+    UTF-8 (Babel would decode the file with it: a traceback for an unknown one, garbled text else)."""
+    starts = [m.start() for m in re.finditer(rb"^msgid[ \t]", data, re.M)]
+    if len(starts) > MAX_CATALOG_ENTRIES + 1:  # the header is an entry too
+        line = data.count(b"\n", 0, starts[MAX_CATALOG_ENTRIES + 1]) + 1
+        raise TranslationError(Problem(name, line, f"more than {MAX_CATALOG_ENTRIES} entries",
+                                       "split the content into several documents, or remove pasted entries"))
+    header = re.match(rb'msgid[ \t]+""[ \t]*\r?\n(?!")', data[starts[0]:]) if starts else None  # msgid "" first
+    header_end = (starts[1] if len(starts) > 1 else len(data)) if header else 0
+    if (m := HEADER_CHARSET.search(data, 0, header_end)) and m.group(1).decode("ascii", "replace").lower() \
+            not in UTF8_NAMES:
+        line = data.count(b"\n", 0, m.start()) + 1
+        charset = m.group(1).decode("utf-8", "replace")[:40]
+        raise TranslationError(Problem(name, line, f"the header declares charset={charset}; presskit reads "
+                                                   "catalogs as UTF-8", "write charset=UTF-8 in the Content-Type "
+                                                                        "line (and save the file as UTF-8)"))
+
+
+def entry_problems(msgid: str, msgstr: str) -> list[tuple[str, str]]:
+    """What a translation may not do whatever its language, as (message, fix): be far longer than its
+    source, add invisible direction or zero-width characters, split its paragraph with a blank line,
+    or reference footnotes its source does not."""
+    found = []
+    limit = min(MAX_MSGSTR_CHARS, MSGSTR_SLACK + MSGSTR_RATIO * len(msgid))
+    if len(msgstr) > limit:
+        found.append((f"translation of {len(msgstr)} characters, more than the {limit} allowed for this "
+                      f"source text ({MSGSTR_RATIO}× its length, plus {MSGSTR_SLACK})",
+                      "translate the source text only; remove pasted text or data"))
+    for char in sorted(set(INVISIBLE.findall(msgstr)) - set(msgid)):
+        found.append((f"invisible character U+{ord(char):04X} ({unicodedata.name(char, 'format character')}) "
+                      "that the source text does not have",
+                      "delete it: invisible characters can make the printed text read differently from "
+                      "what a reviewer sees"))
+    if "\n\n" in msgstr.strip() and "\n\n" not in msgid:
+        found.append(("a blank line that the source text does not have: it would split the paragraph (or "
+                      "end a list or table)", "join the lines, or translate the source text's paragraphs "
+                                              "as they are"))
+    refs, allowed = FOOTNOTE_REF.findall(msgstr), FOOTNOTE_REF.findall(msgid)
+    if extra := sorted(r for r in set(refs) if refs.count(r) > allowed.count(r)):
+        found.append((f"footnote reference [^{extra[0]}] that the source text does not have",
+                      "keep the source's footnote references ([^…]) and add none"))
+    return found
 
 
 def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:

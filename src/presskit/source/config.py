@@ -18,6 +18,14 @@ CONFIG_FILE = Path("content") / "campaign.yaml"
 # The file formats an output may name; build/formats.py implements each (a test holds them equal).
 FORMATS = ("pdf", "docx")
 EDITIONS = ("print", "screen")
+# An output's name and stem become a folder and file names (build/<name>/<stem>-<lang>-<slug>.pdf):
+# capped so the whole name stays far below the 255 bytes file systems allow.
+MAX_NAME_BYTES = 64
+# More bleed than any print shop asks for (3–5 mm); a huge value made WeasyPrint lay out metres of page.
+MAX_BLEED_MM = 25.0
+# A QR code holds ~2 300 bytes at the error correction used (a longer address was an internal error)
+# and is unreadable in print long before; a printed address this long is unusable anyway.
+MAX_URL_CHARS = 500
 
 
 def doc(text: str, **kwargs: Any) -> Any:
@@ -222,7 +230,18 @@ def _babel_folders() -> tuple[str, ...]:
 
 
 def _check_semantics(c: Campaign, v: _Validator, root: Path) -> None:
-    """Cross-field rules: known languages, outputs referring to existing files and templates."""
+    """Cross-field rules: known languages, outputs referring to existing files and templates, and the
+    ranges of values (bleed, the length of the source address)."""
+    import math
+
+    bleed = c.print.bleed_mm
+    if not (math.isfinite(bleed) and 0 <= bleed <= MAX_BLEED_MM):
+        v.errors.append(v.problem(("print", "bleed_mm"), f"{bleed:g} mm is out of range (0 to {MAX_BLEED_MM:g} mm)",
+                                  "ask the print shop; 3 mm is usual"))
+    if len(c.source_url) > MAX_URL_CHARS:
+        v.errors.append(v.problem(("source_url",), f"the address is {len(c.source_url)} characters long, more than "
+                                                   f"a printed QR code can hold legibly (the limit is {MAX_URL_CHARS})",
+                                  "use a shorter address, e.g. the page's short link"))
     if not c.languages:
         c.languages = [c.source_language]
     for i, lang in enumerate([c.source_language, *c.languages]):
@@ -273,3 +292,11 @@ def _check_output(c: Campaign, out: OutputSettings, v: _Validator, root: Path) -
         if "/" in part.replace("\\", "/") and ".." in part or part.startswith(("/", "\\")):
             v.errors.append(v.problem(path, f"'{part}' would leave the project folder",
                                       "use a plain name inside content/ or templates/"))
+    for key, part in (("name", out.name), ("stem", out.stem)):
+        if key == "stem" and out.stem == out.name:
+            continue  # the stem defaults to the name: one message is enough
+        if len(part.encode()) > MAX_NAME_BYTES:
+            where = path if key == "name" else path + ("stem",)
+            v.errors.append(v.problem(where, f"the output's {key} is {len(part.encode())} bytes long, too long for "
+                                             f"a file name (the limit is {MAX_NAME_BYTES} bytes)",
+                                      "use a short name, e.g. 'handout'"))

@@ -16,6 +16,9 @@ from ..errors import ConfigError, ContentError, Problem, relpath
 from .yaml import load_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A slug is part of a file name (<stem>-<lang>-<slug>.docx): capped far below the 255 bytes file
+# systems allow (a 300-character slug was an internal error, "File name too long").
+MAX_SLUG = 64
 KNOWN_KEYS = {"slug", "name", "note"}
 
 
@@ -89,6 +92,9 @@ def _load(root: Path, name: str, _mtime: int, _size: int) -> list[Recipient]:
         if not isinstance(slug, str) or not SLUG.match(slug):
             problems.append(Problem(file, slug_line, f"bad slug {slug!r}",
                                     "use lowercase ASCII letters and digits joined by '-', e.g. 'arlietu-ministrija'"))
+        elif len(slug) > MAX_SLUG:
+            problems.append(Problem(file, slug_line, f"slug is {len(slug)} characters long (the limit is {MAX_SLUG})",
+                                    "shorten it: it only names the file, e.g. 'arlietu-ministrija'"))
         elif slug in first_line:
             problems.append(Problem(file, slug_line, f"duplicate slug '{slug}' (first used on line "
                                     f"{first_line[slug]})", "give every recipient its own slug"))
