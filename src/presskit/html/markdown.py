@@ -49,10 +49,15 @@ MAX_TAG_SCAN = 5_000_000
 TAG_START = re.compile(r"</?[A-Za-z]")
 
 
+DATA_URL = re.compile(r"data:[^\s)\"'>]*")
+
+
 def inline_problem(text: str, what: str = "paragraph") -> tuple[str, str] | None:
     """(message, fix) when *text*, one paragraph of Markdown, is beyond the limits above; else None."""
-    if len(text) > MAX_INLINE_CHARS:
-        return (f"{what} of {len(text)} characters (the limit is {MAX_INLINE_CHARS})",
+    # An embedded image (a data: URL) is bounded as an image, not as prose.
+    length = len(DATA_URL.sub("", text)) if "data:" in text else len(text)
+    if length > MAX_INLINE_CHARS:
+        return (f"{what} of {length} characters (the limit is {MAX_INLINE_CHARS})",
                 "split it into shorter paragraphs, with a blank line between them")
     if (n := text.count("[")) > MAX_BRACKETS:
         return (f"{what} with {n} '[' (the limit is {MAX_BRACKETS}: each may open a link, and Markdown "
