@@ -14,7 +14,7 @@ import pytest
 from conftest import run
 from fixture_text import BROCHURE_PRINT_PAGES, BROCHURE_SCREEN_PAGES, FACTS_TITLE_EN
 from presskit.build.units import plan
-from presskit.report.write import MAX_THUMBS
+from presskit.report.thumbnails import MAX_THUMBS
 from presskit.source.config import load_config
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -85,7 +85,7 @@ def test_noop_build_reuses_thumbnails_without_loading_renderers(built):
 def test_thumbnails_are_made_while_the_build_runs(built, tmp_path):
     """The CLI renders each finished PDF's pages while the workers render the next files; the report
     uses them, and a thumbnail folder left unfinished (no pages.json) is rendered again by the report."""
-    from presskit.report.write import AHEAD_FILE
+    from presskit.report.thumbnails import AHEAD_FILE
 
     thumbs = built / "build" / ".presskit" / "thumbs"
     made = {json.loads((f / AHEAD_FILE).read_text())["pages"] for f in thumbs.iterdir()}

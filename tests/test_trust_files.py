@@ -29,16 +29,10 @@ from presskit.build.run import build, clean_stale_temporaries
 from presskit.build.state import State
 from presskit.build.units import plan
 from presskit.errors import ConfigError, ContentError, PresskitError, TemplateError, TranslationError
-from presskit.source import containment
+from presskit.source import containment, images
 from presskit.source.config import load_config
-from presskit.source.containment import (
-    DOCUMENT,
-    check_data_image,
-    check_image,
-    check_project,
-    read_icc_profile,
-    read_project_file,
-)
+from presskit.source.containment import DOCUMENT, check_project, read_icc_profile, read_project_file
+from presskit.source.images import check_data_image, check_image
 from presskit.store import JsonStore
 
 BASE = Path(__file__).parent / "bad_inputs" / "_base"
@@ -204,7 +198,7 @@ def test_size_limits_per_kind(root):
         load_yaml(root / "content" / "recipients.yaml", root)
     assert "more than the 1 MB limit for a YAML file" in message(err)[0]
     assert (containment.MAX_DOCUMENT_BYTES, containment.MAX_CATALOG_BYTES, containment.MAX_YAML_BYTES,
-            containment.MAX_IMAGE_BYTES, containment.MAX_ICC_BYTES, containment.MAX_IMAGE_PIXELS) == (
+            containment.MAX_IMAGE_BYTES, containment.MAX_ICC_BYTES, images.MAX_IMAGE_PIXELS) == (
         1_000_000, 10_000_000, 1_000_000, 50_000_000, 10_000_000, 50_000_000)
 
 
@@ -596,7 +590,7 @@ def test_data_images_are_checked_like_files(monkeypatch):
     assert check_data_image("data:image/png").message == (
         "image 'data:image/png' is not a valid data: URL (no comma before the data)")
     assert check_data_image(good, {"JPEG"}).message == f"image '{good[:47]}…' is a PNG image"
-    monkeypatch.setattr(containment, "MAX_IMAGE_BYTES", 10)
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 10)
     assert check_data_image(good).message == (
         f"image '{good[:47]}…' is 0.0 MB, more than the 0 MB limit for an image")
 

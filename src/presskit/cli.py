@@ -106,7 +106,7 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
     def finished(result: Result) -> None:
         progress(result)
         if result.error is None and format_of(result.unit).paged:
-            from .report.write import thumbnails_ahead  # while the workers render the next files
+            from .report.thumbnails import thumbnails_ahead  # while the workers render the next files
 
             thumbnails_ahead(campaign.root, result.unit.target)
 

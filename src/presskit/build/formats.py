@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContentError
 from ..files import atomic_write
-from ..source.containment import DOCX_IMAGE_FORMATS, IMAGE_FORMATS
+from ..source.images import DOCX_IMAGE_FORMATS, IMAGE_FORMATS
 
 if TYPE_CHECKING:
     from ..source.config import Campaign, OutputSettings

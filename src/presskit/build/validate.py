@@ -271,8 +271,9 @@ def image_sources(doc: Document, lang: str) -> list[str]:
 def image_problems(doc: Document, root: Path, lang: str, formats: set[str], sources: list[str] | None = None) -> list[Problem]:
     """Images the document's Markdown (and raw HTML) refers to that are remote, outside, missing or
     bad; data: URLs are checked like files (decoded size, format, pixels, decoding)."""
-    from ..source.containment import check_data_image, check_image, resolve_project_file
+    from ..source.containment import resolve_project_file
     from ..source.content import read_text
+    from ..source.images import check_data_image, check_image
     from .formats import FORMATS
 
     allowed = set.intersection(*(set(FORMATS[f].image_formats) for f in formats))
