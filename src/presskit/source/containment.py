@@ -130,6 +130,20 @@ def read_project_file(root: Path, path: Path | str, kind: FileKind) -> bytes:
     return data
 
 
+def read_project_text(root: Path, path: Path | str, kind: FileKind) -> str:
+    """A project file's text (read_project_file), decoded as UTF-8 with its BOM dropped; bytes that
+    are not UTF-8 raise *kind*'s error at their line."""
+    data = read_project_file(root, path, kind)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        given, file = Path(root), Path(path)
+        name = display_name(file if file.is_absolute() else given / file, given, given.resolve())
+        line = data[: exc.start].count(b"\n") + 1
+        raise kind.error(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                 "save the file as UTF-8")) from None
+
+
 def _check_regular(mode: int, refuse: Callable[[str, str], PresskitError]) -> None:
     for test, what in _NOT_REGULAR:
         if test(mode):

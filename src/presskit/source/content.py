@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import ContentError, Problem, relpath
-from .containment import DOCUMENT, read_project_file
+from .containment import DOCUMENT, read_project_text
 from .yaml import CONTROL_FIX
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
@@ -110,14 +110,7 @@ def read_text(path: Path, root: Path) -> str:
     """Read a UTF-8 document (BOM and CRLF tolerated) under the containment rule (inside the project,
     a regular file, at most MAX_DOCUMENT_BYTES); errors name the file and the fix."""
     name = relpath(path, root)
-    data = read_project_file(root, path, DOCUMENT)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                                   "save the file as UTF-8")) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = read_project_text(root, path, DOCUMENT).replace("\r\n", "\n").replace("\r", "\n")
     if m := CONTROL_CHARACTERS.search(text):
         raise ContentError(Problem(name, text.count("\n", 0, m.start()) + 1,
                                    f"control character U+{ord(m.group()):04X} is not allowed", CONTROL_FIX))

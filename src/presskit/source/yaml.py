@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError, PresskitError, Problem, relpath
 from ..files import text_digest
 from ..store import JsonStore
-from .containment import YAML, read_project_file
+from .containment import YAML, read_project_text
 
 if TYPE_CHECKING:
     import yaml as pyyaml
@@ -49,13 +49,7 @@ Lines = dict[KeyPath, int]
 def load_yaml(path: Path, root: Path) -> tuple[Any, Lines]:
     """Parse a YAML file into Python data plus a map of key path → line number."""
     name = relpath(path, root)
-    raw = read_project_file(root, path, YAML)  # inside the project, a regular file, at most 1 MB
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(Problem(name, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                                  "save the file as UTF-8")) from None
+    text = read_project_text(root, path, YAML)  # inside the project, a regular file, at most 1 MB
     cache = JsonStore(Path(root), YAML_CACHE.name, _cache_version())
     digest = text_digest(text)
     if (known := cache.get(name, digest, valid=_valid_cached)) is not None:
