@@ -261,3 +261,53 @@ def test_docx_files_go_to_one_worker_when_pdfs_keep_the_others_busy(project):
     assert docx_batch(campaign, sorted(docx, key=str)) == set()  # DOCX only: spread over the workers
     pdf = [u for u in units if u.target.endswith(".pdf")]
     assert docx_batch(campaign, pdf + sorted(docx, key=str)[:1]) == set()  # one file: nothing to share
+
+
+# ---- build/ holds exactly what the configuration produces ------------------------------------------
+
+def test_outputs_no_longer_configured_are_removed_and_named(once):
+    """Taking out an output and a recipient deletes exactly their files (a file of the user's in
+    build/ stays); a build of named outputs removes nothing, since it did not plan the others."""
+    config = once / "content" / "campaign.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    mine = once / "build" / "handouts" / "notes.txt"
+    mine.write_text("the user's own file")
+    recipients = once / "content" / "recipients.yaml"
+    listed = yaml.safe_load(recipients.read_text(encoding="utf-8"))
+    gone = listed["recipients"].pop()["slug"]
+    recipients.write_text(yaml.safe_dump(listed, allow_unicode=True), encoding="utf-8")
+
+    partial = build(load_config(once), ["brochure"], jobs=1)  # only the brochure planned
+    assert partial.removed == [] and (once / f"build/briefing/recipients/briefing-lv-{gone}.docx").is_file()
+
+    del data["outputs"]["handouts"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    proc = run("build", "--root", once, check=True)
+    removed = ["build/briefing/recipients/briefing-lv-" + gone + ".docx", "build/handouts/handout-lv.pdf"]
+    for target in removed:
+        assert f"  removed {target} (no longer in the configuration)" in proc.stdout
+        assert not (once / target).exists()
+    assert mine.read_text() == "the user's own file"  # not presskit's: never deleted
+    planned = {u.target for u in plan(load_config(once))}
+    built = {p.relative_to(once).as_posix() for p in (once / "build").rglob("*.*")
+             if p.suffix in (".pdf", ".docx")}
+    assert built == planned  # exactly what the configuration produces
+    assert run("build", "--root", once, check=True).stdout.startswith("presskit: nothing to do")
+
+
+def test_unconfigured_record_naming_a_link_or_a_path_outside_deletes_nothing(once, tmp_path):
+    """A tampered state naming ../outside or a link: the record goes, no file outside is touched."""
+    import json
+
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me")
+    (once / "build" / "link.pdf").symlink_to(outside)
+    state = once / "build" / ".presskit" / "state.json"
+    data = json.loads(state.read_text())
+    entry = next(iter(data["entries"].values()))
+    data["entries"]["build/link.pdf"] = entry
+    data["entries"]["../precious.txt"] = entry
+    state.write_text(json.dumps(data))
+    report = build(load_config(once), [], jobs=1)
+    assert report.removed == [] and outside.read_text() == "keep me"
+    assert "build/link.pdf" not in json.loads(state.read_text())["entries"]

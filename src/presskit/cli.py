@@ -126,6 +126,8 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
         write_report(campaign, report)
     except WriteError as exc:  # read-only build/, full disk: an error of this build like any other
         errors = [*errors, write_problem(exc, campaign.root)]
+    for target in report.removed:
+        echo(obj, f"  removed {target} (no longer in the configuration)")
     if as_json:
         click.echo(json_summary(report, errors))
     if errors:
@@ -157,7 +159,8 @@ def json_summary(report: Report | None, problems: list[Problem]) -> str:
         "built": sum(1 for o in outputs if o["status"] == "built"),
         "up_to_date": sum(1 for o in outputs if o["status"] == "up to date"),
         "failed": sum(1 for o in outputs if o["status"] == "failed"),
-        "outputs": outputs, "report": "build/index.html" if report else None,
+        "outputs": outputs, "removed": report.removed if report else [],
+        "report": "build/index.html" if report else None,
         "errors": [{"file": p.file, "line": p.line, "message": p.message, "fix": p.fix} for p in problems],
     }, ensure_ascii=False, indent=1)
     # json escapes C0 control characters itself; the rest (DEL, C1, bidi controls) as \uXXXX too,

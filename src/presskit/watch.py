@@ -101,6 +101,8 @@ class Watcher:
         failed = len(report.results) - built
         if changes and not report.results:
             self.say("watch: nothing to rebuild: every output is up to date with the files as they are")
+        for target in report.removed:
+            self.say(f"  removed {target} (no longer in the configuration)")
         self.say(f"watch: {built} rebuilt, {failed} failed, {len(report.decisions) - len(report.results)} "
                  f"up to date ({time.perf_counter() - started:.2f} s); waiting for changes")
         if self.on_report:

@@ -8,7 +8,7 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from ..errors import BuildError, ContentError, Problem, write_problem
 from ..files import BUILD_DIR, STATE_DIR, WriteError
 from ..source.containment import check_build_dir, icc_profile_problem
 from .state import State, static_inputs
-from .units import Decision, Result, plan
+from .units import Decision, Result, Unit, plan
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,6 +82,7 @@ class Report:
     decisions: list[Decision]
     results: list[Result]
     seconds: float
+    removed: list[str] = field(default_factory=list)  # outputs no longer configured, deleted
 
     @property
     def errors(self) -> list[Problem]:
@@ -172,10 +173,43 @@ def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int |
         built = [r for r in results if r.error is None]
         for result in built:
             state.record(campaign, result, draft)
-        if built:
+        records = len(state.units)
+        removed = remove_unconfigured(root, state, units) if not names else []
+        if built or len(state.units) != records:
             try:
                 state.save()
             except WriteError as exc:  # the files are written, their record is not: say both
                 report = Report(decisions, results, time.perf_counter() - started)
                 raise BuildError([*report.errors, write_problem(exc, root)]) from exc
-    return Report(decisions, results, time.perf_counter() - started)
+    return Report(decisions, results, time.perf_counter() - started, removed)
+
+
+def remove_unconfigured(root: Path, state: State, units: list[Unit]) -> list[str]:
+    """Delete the outputs a build recorded that the configuration no longer produces (an output,
+    a language or a recipient taken out), so build/ holds exactly what it configures; returns them.
+
+    Only files presskit itself recorded in the state are touched, each a regular file under build/
+    (never a link, never outside); folders they leave empty go too. Anything else in build/ stays.
+    """
+    from ..source.containment import is_project_relative
+
+    planned = {u.target for u in units}
+    removed = []
+    for target in sorted(set(state.units) - planned):
+        del state.units[target]
+        path = root / target
+        if not (is_project_relative(target) and target.startswith(f"{BUILD_DIR}/")
+                and not target.startswith(f"{BUILD_DIR}/{STATE_DIR}/")):
+            continue
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            path.unlink()
+        except OSError:  # gone already, or not ours to remove: the record goes either way
+            continue
+        removed.append(target)
+        folder = path.parent
+        while folder != root / BUILD_DIR and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return removed
