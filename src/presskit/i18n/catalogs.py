@@ -140,6 +140,7 @@ def read_catalog(path: Path, root: Path, lang: str, data: bytes | None = None) -
         raise TranslationError(Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                                        "save the catalog as UTF-8")) from None
     _check_shape(data, name)
+    _check_strings(data, name)
     try:
         return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except PoFileError as exc:
@@ -170,6 +171,26 @@ def _check_shape(data: bytes, name: str) -> None:
         raise TranslationError(Problem(name, line, f"the header declares charset={charset}; presskit reads "
                                                    "catalogs as UTF-8", "write charset=UTF-8 in the Content-Type "
                                                                         "line (and save the file as UTF-8)"))
+
+
+# A keyword line or a continuation line of a PO entry: its text must be one string in double quotes,
+# with every quote inside it escaped. Babel reads an unterminated string as if it were closed (a
+# German title printed "Markdown für all" from a line missing its last quote): refused here.
+PO_STRING_LINE = re.compile(rb'^(?:#~[ \t]*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?[ \t]*"')
+PO_QUOTED = re.compile(rb'^(?:#~[ \t]*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?[ \t]*"(?:[^"\\]|\\.)*"[ \t]*\r?$')
+PO_KEYWORD = re.compile(rb"^(?:#~[ \t]*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)(?:[ \t]|$)")
+
+
+def _check_strings(data: bytes, name: str) -> None:
+    """Refuse a PO line whose string is not closed (or carries an unescaped quote), naming the line."""
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not (PO_STRING_LINE.match(line) or PO_KEYWORD.match(line)):
+            continue
+        if not PO_QUOTED.match(line):
+            raise TranslationError(Problem(
+                name, number, "broken PO file: the text of this line is not one string in double quotes "
+                "(a missing closing quote, or a quote inside the text not written as \\\")",
+                "end the line's text with a double quote, and write quotes inside the text as \\\""))
 
 
 def entry_problems(msgid: str, msgstr: str) -> list[tuple[str, str]]:
