@@ -20,13 +20,12 @@ from markupsafe import Markup
 
 from ..errors import ContentError, Problem
 from ..languages import language
-from ..source.markdown import EXTENSIONS, new_markdown
 from .sanitize import sanitize_html
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-MARKDOWN_EXTENSIONS = EXTENSIONS
+MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "smarty", "sane_lists"]
 
 # Per paragraph (list item, table cell, heading, footnote; a translation): the characters, the '['
 # and the '<' it may hold. Measured worst cases at these limits: ~0.4 s a paragraph of '[', ~0.5 s
@@ -125,7 +124,15 @@ class _Guard(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]  # Ma
 
 @lru_cache(maxsize=32)
 def _markdown(lang: str) -> markdown.Markdown:
-    md = new_markdown(language(lang).quotes)
+    ldq, rdq, lsq, rsq = language(lang).quotes
+    quotes = {"left-double-quote": ldq, "right-double-quote": rdq,
+              "left-single-quote": lsq, "right-single-quote": rsq}
+    md = markdown.Markdown(
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs={"smarty": {"substitutions": quotes},
+                           "footnotes": {"BACKLINK_TEXT": ""}},
+        output_format="html",
+    )
     md.treeprocessors.register(_Guard(md), "presskit-limits", 21)  # inline patterns run at 20
     return md
 
