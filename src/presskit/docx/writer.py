@@ -244,6 +244,8 @@ class _Writer:
                     self._list(nested, level + 1)
 
     def _table(self, el: HtmlElement) -> None:
+        for caption in el.findall("caption"):  # the table's title, above it as in the PDF
+            self._emit(self._paragraph("Caption"), self._items(caption), self.doc.part)
         rows = el.xpath("./thead/tr|./tbody/tr|./tr|./tfoot/tr")
         if not rows:
             return

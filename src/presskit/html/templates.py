@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..errors import Problem, TemplateError
 from ..languages import language
 from ..source.templates import main_template, template_environment
-from .markdown import markdown_to_html
+from .markdown import render_markdown
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,17 +79,9 @@ def qr_code_svg(url: str) -> str:
 def document_context(page: Page) -> dict[str, Any]:
     """Front matter, body HTML and sections (split at level-1 headings) for templates."""
     doc = page.document
-    sections = []
-    for blocks in doc.sections():
-        heading = blocks[0] if blocks[0].kind == "heading" else None
-        body = "\n\n".join(b.markdown() for b in (blocks[1:] if heading else blocks))
-        sections.append({
-            "title": markdown_to_html(heading.items[0], page.lang).removeprefix("<p>").removesuffix(
-                "</p>") if heading else "",
-            "html": markdown_to_html(body, page.lang),
-        })
-    return {"meta": doc.meta, "html": markdown_to_html(doc.markdown(), page.lang),
-            "sections": sections}
+    rendered = render_markdown(doc.body, page.lang, doc.translations)
+    sections = [{"title": s.title, "id": s.id, "html": s.html} for s in rendered.sections]
+    return {"meta": doc.meta, "html": rendered.html, "sections": sections}
 
 
 def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], str]) -> str:

@@ -253,34 +253,7 @@ def localize(document: Document, localizer: Localizer) -> Document:
     """The document in the localizer's language (identity for the source language)."""
     if not localizer.catalog_name:
         return document
-    lines = segment_lines(document)
-
-    def translate(seg: Segment) -> str:
-        seg = dataclasses.replace(seg, line=lines.get((seg.line, seg.text), seg.line))
-        return localizer.translate(seg, document.name)
-
-    return document.localized(translate)
-
-
-def segment_lines(document: Document) -> dict[tuple[int, str], int]:
-    """(block line, text) → the source line where that list item, quote line or table cell starts.
-
-    The content model keeps one line per block; translators and error messages need the item's own.
-    """
-    try:
-        source = document.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-    except OSError:
-        return {}
-    found = {}
-    for block in document.blocks:
-        cursor = block.line - 1
-        for text in block.items:
-            probe = text.strip()[:24]
-            for i in range(cursor, min(len(source), cursor + 200)):
-                if probe and probe in source[i]:
-                    found[(block.line, text)], cursor = i + 1, i  # cells of a table row share a line
-                    break
-    return found
+    return document.localized(lambda seg: localizer.translate(seg, document.name))
 
 
 def campaign_segments(campaign: Campaign) -> list[Segment]:

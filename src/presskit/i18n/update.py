@@ -14,7 +14,7 @@ from ..errors import Problem, UsageError, relpath
 from ..files import atomic_write
 from ..source.config import Campaign
 from ..source.containment import TEMPLATE, read_project_file
-from ..source.content import load_document, translatable_meta
+from ..source.content import load_document
 from .catalogs import (
     CAMPAIGN_FILE,
     campaign_segments,
@@ -22,7 +22,6 @@ from .catalogs import (
     catalog_path,
     read_catalog,
     read_catalog_bytes,
-    segment_lines,
 )
 
 if TYPE_CHECKING:
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from rich.console import JustifyMethod
     from rich.table import Table
 
-    from ..source.content import Document
 
     MessageId = str | tuple[str, ...] | list[str]  # a Babel message's id: a tuple or list for plural forms
 
@@ -98,24 +96,11 @@ def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> 
         if lang not in out.languages or (only and name != only):
             continue
         document = load_document(root / "content" / out.document, root)
-        lines = segment_lines(document)
-        for seg, kind in zip(document.segments(), segment_kinds(document)):
-            _add(template, seg.text, (document.name, lines.get((seg.line, seg.text), seg.line)), kind)
+        for seg in document.segments():
+            _add(template, seg.text, (document.name, seg.line), seg.kind)
         for file, line, text in template_strings(root, out.template):
             _add(template, text, (file, line), "template")
     return template
-
-
-KIND_NAMES = {"heading": "heading", "paragraph": "paragraph", "list": "list item", "quote": "quotation",
-              "footnote": "footnote", "table": "table cell"}
-
-
-def segment_kinds(document: Document) -> list[str]:
-    """What each segment of document.segments() is, for the translator (PO extracted comment)."""
-    kinds = [f"front matter: {k}" for k, v in document.meta.items() if translatable_meta(k, v)]
-    for block in document.blocks:
-        kinds.extend(KIND_NAMES.get(block.kind, block.kind) for t in block.items if t.strip())
-    return kinds
 
 
 def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str) -> None:
