@@ -355,9 +355,9 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
 
     problems = []
     for lang in langs:
-        if lang == campaign.source_language:
-            continue
         path = catalog_path(campaign.root, lang)
+        if lang == campaign.source_language and not catalog_exists(path):
+            continue  # the source language needs no catalog (one it has may override template labels)
         name = path.relative_to(campaign.root).as_posix()
         data = b""
         if catalog_exists(path):

@@ -99,8 +99,11 @@ def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], st
         raise TemplateError(Problem(_template_name(exc.filename, page), exc.lineno,
                                     f"template syntax error: {exc.message}",
                                     "fix the Jinja tag on that line")) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(Problem(f"templates/{name}", None, f"template '{exc.name}' not found",
+    except jinja2.TemplateNotFound as exc:  # the main template, or one it includes at a line
+        file, line = _render_location(exc, page)
+        if line is None:
+            file = f"templates/{name}"
+        raise TemplateError(Problem(file, line, f"template '{exc.name}' not found",
                                     "create it or correct the include/extends name")) from None
     except jinja2.UndefinedError as exc:
         file, line = _render_location(exc, page)

@@ -174,12 +174,21 @@ def segment_text(text: str) -> str:
     return out
 
 
+def heading_slug(text: str, separator: str) -> str:
+    """A heading's id: its words in lowercase joined by '-', accents dropped (Latvian "Turpmākie soļi"
+    → turpmakie-soli, as authors type it) but letters of every script kept (Russian, Arabic and
+    Chinese headings get anchors of their own letters, not empty or numbered ones)."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return str(slugify_unicode(unicodedata.normalize("NFC", bare), separator))
+
+
 def new_markdown(quotes: tuple[str, str, str, str] | None = None) -> markdown.Markdown:
     """A Markdown instance of the dialect; *quotes* (left/right double, left/right single) for smarty."""
     configs: dict[str, dict[str, Any]] = {
         "footnotes": {"BACKLINK_TEXT": ""},
-        # Heading ids keep their letters: Latvian, Arabic, Russian and Chinese headings get usable anchors.
-        "toc": {"slugify": slugify_unicode},
+        "toc": {"slugify": heading_slug},
     }
     if quotes:
         ldq, rdq, lsq, rsq = quotes
