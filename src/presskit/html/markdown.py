@@ -143,13 +143,19 @@ class _HeadingIds(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
 
 
 class _SectionMarks(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
-    """Last: a marker before each top-level <h1>, where the rendered HTML is split into sections."""
+    """Last: a marker before each top-level <h1> and before the footnotes, where the rendered HTML is
+    split into sections: the notes are a section of their own, so no template can lose them by
+    showing some sections only, and each template may set them apart."""
 
     def run(self, root: Element) -> None:
-        for index in reversed([i for i, e in enumerate(root) if e.tag == "h1"]):
+        for index in reversed([i for i, e in enumerate(root) if e.tag == "h1" or _is_notes(e)]):
             mark = Comment(SECTION_MARK)
             mark.tail = "\n"
             root.insert(index, mark)
+
+
+def _is_notes(element: Element) -> bool:
+    return element.tag == "div" and "footnote" in element.get("class", "").split()
 
 
 @lru_cache(maxsize=32)
@@ -163,11 +169,13 @@ def _markdown(lang: str) -> markdown.Markdown:
 
 @dataclass(frozen=True)
 class Section:
-    """A part of the body: a level-1 heading (its inner HTML and id) and what follows it."""
+    """A part of the body: a level-1 heading (its inner HTML and id) and what follows it; or, with
+    *notes*, the footnotes of the whole document."""
 
     title: Markup
     id: str
     html: Markup
+    notes: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,6 +219,8 @@ def _sections(parts: list[str]) -> Iterator[Section]:
         if m:
             id_ = ID.search(m.group(1))
             yield Section(Markup(m.group(2)), html.unescape(id_.group(1)) if id_ else "", Markup(part[m.end():]))
+        elif part.lstrip().startswith('<div class="footnote">'):
+            yield Section(Markup(""), "", Markup(part), notes=True)
         elif part.strip() or index:
             yield Section(Markup(""), "", Markup(part))
 

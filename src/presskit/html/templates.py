@@ -80,7 +80,7 @@ def document_context(page: Page) -> dict[str, Any]:
     """Front matter, body HTML and sections (split at level-1 headings) for templates."""
     doc = page.document
     rendered = render_markdown(doc.body, page.lang, doc.translations)
-    sections = [{"title": s.title, "id": s.id, "html": s.html} for s in rendered.sections]
+    sections = [{"title": s.title, "id": s.id, "html": s.html, "notes": s.notes} for s in rendered.sections]
     return {"meta": doc.meta, "html": rendered.html, "sections": sections}
 
 
