@@ -134,10 +134,12 @@ def test_translated_footnotes_keep_their_ids():
 class VisibleText(HTMLParser):
     """The text a reader sees, without code (never translated) and without attributes."""
 
-    def __init__(self) -> None:
+    def __init__(self, code: bool = False) -> None:
+        """*code*: keep the text of code too."""
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.code = 0
+        self.keep_code = code
 
     def handle_starttag(self, tag, attrs):
         if tag in ("code", "pre"):
@@ -150,7 +152,7 @@ class VisibleText(HTMLParser):
         self.parts.append(" ")
 
     def handle_data(self, data):
-        if not self.code:
+        if not self.code or self.keep_code:
             self.parts.append(data)
 
 
