@@ -12,6 +12,7 @@ equals its msgid renders exactly the source (tests/test_markdown_parse.py).
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,14 @@ HEADING_ATTRS = re.compile(r"[ ]+\{:?[^}\n]*\}[ ]*$")
 BLOCK_ATTRS = re.compile(r"\n[ ]*\{:?[^}\n]*\}[ ]*$")
 CAPTION = re.compile(r"^[ ]{0,3}:[ ]+(\S.*)", re.S)
 TOC_MARKER = "[TOC]"
+# For finding lines: what the parser removes (link reference and abbreviation definitions; footnote
+# definitions hold text), where footnotes and admonitions start.
+DEFINITION = re.compile(r"[ ]{0,3}\*?\[(?!\^)[^\]\n]*\]:")
+FOOTNOTE_DEFINITION = re.compile(r"(?m)^[ ]{0,3}\[\^[^\]\n]+\]:")
+ADMONITION = re.compile(r"(?m)^[ \t>]*(!!!)")
+ADMONITION_TITLE = "admonition title"
+CAPTION_LINE = re.compile(r"[ ]{0,3}:[ ]+\S")
+PASSED = ""  # a block that is no segment (code, invisible HTML): the line search passes over it
 TAG = re.compile(r"<[^>]*>")
 
 # What each segment is, for the translator (PO extracted comment) and for messages.
@@ -93,12 +102,17 @@ class _Texts(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
             return
         stash = self.md.htmlStash.rawHtmlBlocks
         code_blocks = getattr(self.md, "presskit_code_blocks", 0)
+        passed: Callable[[str], None] = getattr(self.md, "presskit_passed", None) or (lambda text: None)
         holders: dict[int, int] = {}
         count = 0
         for element, parent, in_note in _walk(root, None, False):
             for attr in ("text", "tail"):
                 value = getattr(element, attr)
-                if not value or isinstance(value, AtomicString) or not value.strip():
+                if not value or not value.strip():
+                    continue
+                if isinstance(value, AtomicString):
+                    if attr == "text" and element.tag == "code":  # an indented code block
+                        passed(html.unescape(value))  # the parser escaped it
                     continue
                 if m := PLACEHOLDER.fullmatch(value.strip()):
                     index = int(m.group(1))
@@ -106,6 +120,8 @@ class _Texts(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
                         holders.setdefault(id(element), count)
                         count += 1
                         stash[index] = visit("HTML block", stash[index])
+                    elif isinstance(stash[index], str):  # fenced code, an HTML comment
+                        passed(html.unescape(TAG.sub("", stash[index])) if index < code_blocks else stash[index])
                     continue
                 if value.strip() == TOC_MARKER or ANY_PLACEHOLDER.sub("", value).strip() == "":
                     continue
@@ -200,6 +216,7 @@ def new_markdown(quotes: tuple[str, str, str, str] | None = None) -> markdown.Ma
     md.preprocessors.register(_CountCode(md), "presskit-code", 22)
     md.treeprocessors.register(_Texts(md), "presskit-segments", SEGMENT_PRIORITY)
     md.presskit_visit = None
+    md.presskit_passed = None
     md.presskit_collect_only = False
     return md
 
@@ -242,12 +259,13 @@ def parse_body(body: str, first_line: int = 1) -> ParsedBody:
     md = _parser()
     md.reset()
     md.presskit_visit, md.presskit_collect_only = visit, True
+    md.presskit_passed = lambda text: found.append((PASSED, text))
     try:
         md.convert(body)
     except _Collected:
         pass
     finally:
-        md.presskit_visit, md.presskit_collect_only = None, False
+        md.presskit_visit, md.presskit_passed, md.presskit_collect_only = None, None, False
     tree, holders = md.presskit_tree, md.presskit_holders
     return ParsedBody(tuple(_with_lines(found, body, first_line)), tree, holders)
 
@@ -259,19 +277,57 @@ def body_segments(body: str, first_line: int = 1) -> tuple[BodySegment, ...]:
 
 def _with_lines(found: list[tuple[str, str]], body: str, first_line: int) -> Iterator[BodySegment]:
     """Each text's source line: where its opening words stand, searched forward from the end of the
-    previous text (footnotes move to the end of the tree, so a miss searches from the top)."""
+    previous text. Code blocks and invisible HTML (PASSED) only move the search past them; an
+    admonition's title is found at its '!!!' line (a title left out is the class, capitalised); a
+    table caption may stand after its table, so it does not move the search; footnotes move to the
+    end of the tree, so the first one searches from the first footnote definition; a miss searches
+    from the top."""
     starts = [0] + [m.end() for m in re.finditer("\n", body)]
     cursor = 0
+    captions: set[int] = set()
+    in_notes = False
     for kind, text in found:
-        head, row = _words(text, first=True), kind == "table cell"
-        at = _search(body, head, cursor, row)
-        if at is None:
-            at = _search(body, head, 0, row)
-        if at is not None:
-            end = _search(body, _words(text, first=False), at[0], row)
+        if kind == "footnote" and not in_notes:
+            in_notes = True
+            if m := FOOTNOTE_DEFINITION.search(body):
+                cursor = m.start()
+        if kind == ADMONITION_TITLE:
+            at = _admonition(body, cursor)
+        elif kind == "table caption":
+            at = _caption(body, _words(text, first=True), cursor, captions)
+        else:
+            head, row = _words(text, first=True), kind == "table cell"
+            at = _search(body, head, cursor, row)
+            if at is None and kind != PASSED:
+                at = _search(body, head, 0, row)
+        if at is not None and kind not in ("table caption", ADMONITION_TITLE):
+            end = _search(body, _words(text, first=False), at[0], kind == "table cell")
             cursor = end[1] if end is not None else at[1]
+        elif at is not None and kind == ADMONITION_TITLE:
+            cursor = at[1]
+        if kind == PASSED:
+            continue
         offset = at[0] if at is not None else cursor
         yield BodySegment(text, first_line + bisect.bisect_right(starts, offset) - 1, kind)
+
+
+def _admonition(body: str, start: int) -> tuple[int, int] | None:
+    m = ADMONITION.search(body, start)
+    return (m.start(1), m.end()) if m else None
+
+
+def _caption(body: str, words: list[str], start: int, used: set[int]) -> tuple[int, int] | None:
+    """The first caption line from *start* (or, failing that, from the top) holding *words* that no
+    earlier caption took."""
+    for origin in (start, 0):
+        at = origin
+        while (found := _search(body, words, at)) is not None:
+            line_start = body.rfind("\n", 0, found[0]) + 1
+            if found[0] not in used and CAPTION_LINE.match(body, line_start):
+                used.add(found[0])
+                return found
+            at = found[1]
+    return None
 
 
 def _words(text: str, first: bool) -> list[str]:
@@ -292,6 +348,9 @@ def _search(body: str, words: list[str], start: int, row: bool = False) -> tuple
     for m in re.compile(pattern).finditer(body, start):
         line_start = body.rfind("\n", 0, m.start()) + 1
         line_end = body.find("\n", m.end())
-        if not row or "|" in body[line_start: line_end if line_end >= 0 else len(body)]:
+        line = body[line_start: line_end if line_end >= 0 else len(body)]
+        if DEFINITION.match(line):
+            continue
+        if not row or "|" in line:
             return m.start(), m.end()
     return None
