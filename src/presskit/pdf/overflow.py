@@ -99,6 +99,7 @@ class PageScan:
     met: set[tuple[int, str]] = field(default_factory=set)  # …and on this page
     shown: set[int] = field(default_factory=set)  # elements whose text is on the page
     cut: Any = None  # the first fixed-size box whose content WeasyPrint cut at the page's end
+    broken: Any = None  # the last block broken inside it: where the cut is
 
 
 def overflow_problems(pages: list[Any], planned: int | None, lang: str, edition: str) -> list[Problem]:
@@ -142,6 +143,7 @@ def walk(box: Any, context: Context, scan: PageScan) -> None:
     if context.fixed is not None and context.fixed is not box and broken(box):
         # WeasyPrint ends a fixed-size box that runs past the page there and drops the rest
         scan.cut = scan.cut or context.fixed
+        scan.broken = box
     if isinstance(box, boxes.ReplacedBox):
         show(context)
     for child in box.all_children():
@@ -177,8 +179,13 @@ def has_fixed_height(box: Any) -> bool:
 
 
 def broken(box: Any) -> bool:
-    """Whether a block continues on a next page (WeasyPrint took its bottom edge off)."""
-    return isinstance(box, boxes.BlockLevelBox) and "bottom" in box.remove_decoration_sides
+    """Whether a block continues on a next page: WeasyPrint took the bottom edge off it, or off
+    its last line (a paragraph broken between lines)."""
+    if not isinstance(box, boxes.BlockContainerBox):
+        return False
+    last = box.children[-1] if box.children else None
+    return "bottom" in box.remove_decoration_sides or (
+        isinstance(last, boxes.LineBox) and "bottom" in last.remove_decoration_sides)
 
 
 def show(context: Context) -> None:
@@ -224,7 +231,7 @@ def page_finding(scan: PageScan, page: Rect, number: int, planned: int | None, l
         return (f"{quote(scan.texts[0])} does not fit on the template's {planned} page(s)",
                 f"shorten the {lang} text, or raise the page plan (<meta name=\"{PLAN_META}\">) in the template")
     if scan.cut is not None:
-        return (f"{lost(scan.cut.element, scan.shown)} does not fit in {sized(scan.cut)} and is cut off",
+        return (f"{cut_text(scan)} does not fit in {sized(scan.cut)} and is cut off",
                 taller(scan.cut, lang))
     for text in scan.texts:
         if (found := misfit(text, scan.regions, page, lang)) is not None:
@@ -241,8 +248,8 @@ def misfit(text: Text, regions: list[Region], page: Rect, lang: str) -> tuple[st
         return f"{quote(text)} does not fit in {sized(fixed)}", taller(fixed, lang)
     for region in regions:
         if region.visible and region not in text.context.regions and text.rect.overlaps(region.rect):
-            return (f"{quote(text)} overlaps {describe(region.box)}",
-                    f"shorten the {lang} text on this page, or give it more room beside {describe(region.box)} in the template")
+            return (f"{quote(text)} overlaps {region_name(region.box)}",
+                    f"shorten the {lang} text on this page, or give {describe(region.box)} more room in the template")
     if text.rect.off(page):
         return f"{quote(text)} runs off the page", f"shorten the {lang} text, or keep its box on the page in the template"
     return None
@@ -256,6 +263,14 @@ def taller(box: Any, lang: str) -> str:
     return f"shorten the {lang} text, or make {describe(box)} taller in the template"
 
 
+def region_name(box: Any) -> str:
+    """A positioned box as messages name it: its data-presskit-name, else its first paragraph."""
+    first = next((e for e in box.element.iter() if isinstance(e.tag, str) and (e.text or "").strip()), None)
+    if box.element.get(NAME_ATTRIBUTE) or first is None:
+        return describe(box)
+    return quoted("".join(first.itertext()))
+
+
 def describe(box: Any) -> str:
     """A box as messages name it: its data-presskit-name, else its tag and class."""
     element = box.element
@@ -265,6 +280,13 @@ def describe(box: Any) -> str:
     tag = str(box.element_tag)
     css_class = element.get("class")
     return f'<{tag} class="{css_class}">' if css_class else f"<{tag}>"
+
+
+def cut_text(scan: PageScan) -> str:
+    """The paragraph WeasyPrint cut between its lines, else the first one it left out."""
+    if any(isinstance(child, boxes.LineBox) for child in scan.broken.children):
+        return quoted("".join(scan.broken.element.itertext()))
+    return lost(scan.cut.element, scan.shown)
 
 
 def lost(element: Any, shown: set[int]) -> str:
