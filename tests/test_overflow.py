@@ -131,8 +131,9 @@ def test_long_paragraphs_are_quoted_by_their_start():
     f'<div style="position: fixed; top: 0; bottom: 0; left: 0; width: 5mm; background: red">x</div>{paragraphs("one")}',
     '<ol style="list-style: none"><li style="position: relative; padding-left: 15mm">'
     '<span style="position: absolute; left: 0; top: 0; font-size: 20pt; line-height: 1">01</span>A message</li></ol>',
-    # a box that may grow, and flowing text over many pages
+    # a box that may grow, and flowing text over many pages (also in a body of height 100 %)
     f'<div style="min-height: 20mm">{paragraphs(*"abcdefghijkl")}</div>',
+    f'<style>html, body {{ height: 100% }}</style>{paragraphs(*"abcdefghijkl")}',
     # lines set tighter than the font's content area (a large numeral, line-height 1) touch, but do not overlap
     '<p style="font-size: 30pt; line-height: 1">One two three four five six seven eight nine ten</p>',
 ])

@@ -6,7 +6,8 @@ A reader sees overflow in four ways, and each is one rule here, checked on every
 - **past the page plan**: the template declares how many pages it has
   (`<meta name="presskit:pages" content="2">`) and the text needs more;
 - **past a fixed-size box**: a box with a set height (or max-height) whose text runs out of its
-  padding box, or is split across pages (WeasyPrint then drops whatever runs past the page);
+  padding box, is cut off (WeasyPrint ends such a box at the page's end and drops the rest,
+  leaving only a mark on the block it broke) or is split across pages;
 - **into a positioned box**: text running under a box the template placed absolutely (a QR panel,
   the key messages set from the bottom of the page) — only boxes with text or an image count,
   empty decorations (bands, stripes) may lie behind text on purpose;
@@ -19,7 +20,7 @@ by the start of its paragraph so that the segment can be found in the catalog.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
@@ -123,7 +124,10 @@ def overflow_problems(pages: list[Any], planned: int | None, lang: str, edition:
 def planned_pages(root: Any) -> int | None:
     """The page plan a template declares in its <head>, if any."""
     for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] == "meta" and element.get("name") == PLAN_META:
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag == "body":
+            break
+        if tag == "meta" and element.get("name") == PLAN_META:
             content = element.get("content", "").strip()
             return int(content) if content.isdigit() else None
     return None
@@ -156,23 +160,22 @@ def enter(box: Any, context: Context, scan: PageScan) -> Context:
     if position == "absolute":  # held by its containing block, not by the box it sits in
         region = Region(box, border_rect(box))
         scan.regions.append(region)
-        context = Context(context.anchor_fixed, context.anchor_fixed, (*context.regions, region),
-                          context.block, context.split)
+        context = replace(context, fixed=context.anchor_fixed, regions=(*context.regions, region))
     if isinstance(box, boxes.BlockBox) and box.element is not None:
-        context = Context(context.fixed, context.anchor_fixed, context.regions, box, context.split)
+        context = replace(context, block=box)
     if has_fixed_height(box):
         key = (id(box.element), str(box.element_tag))
-        split = context.split or key in scan.earlier
         scan.met.add(key)
-        context = Context(box, context.anchor_fixed, context.regions, context.block, split)
+        context = replace(context, fixed=box, split=context.split or key in scan.earlier)
     if position in ("relative", "absolute", "sticky"):  # a containing block for absolute children
-        context = Context(context.fixed, context.fixed, context.regions, context.block, context.split)
+        context = replace(context, anchor_fixed=context.fixed)
     return context
 
 
 def has_fixed_height(box: Any) -> bool:
-    """A block container whose height the template set: its content cannot make it taller."""
-    if not isinstance(box, boxes.BlockContainerBox) or box.element is None:
+    """A block container whose height the template set: its content cannot make it taller.
+    Not <html> and <body>: `height: 100%` there is a common idiom for text that flows on."""
+    if not isinstance(box, boxes.BlockContainerBox) or box.element is None or box.element_tag in ("html", "body"):
         return False
     max_height = box.style["max_height"]
     return box.style["height"] != "auto" or not (max_height.unit == "px" and math.isinf(max_height.value))
