@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from presskit.pdf.weasy import import_weasyprint
+from presskit.pdf.weasy import font_config, import_weasyprint
 
 import_weasyprint()
 
@@ -27,7 +27,7 @@ PAGE = "<style>@page { size: 100mm 100mm; margin: 10mm } body { margin: 0 } p { 
 def findings(body: str, head: str = "") -> list[str]:
     """The overflow messages (with their fixes) of a crafted 100 × 100 mm page (80 mm page area)."""
     document = HTML(string=f"<html><head>{head}{PAGE}</head><body>{body}</body></html>")
-    rendered = document.render()
+    rendered = document.render(font_config=font_config())  # one font configuration, as presskit renders
     return [str(p) for p in overflow_problems(rendered.pages, planned_pages(document.etree_element), "xx", "print")]
 
 
