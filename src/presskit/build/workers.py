@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -352,6 +353,8 @@ def failure(unit: Unit, exc: BaseException, started: float, spent: float = 0.0, 
     a crashed build."""
     seconds = spent + time.perf_counter() - started
     if isinstance(exc, PresskitError):
+        if isinstance(exc, BuildError):  # a renderer's finding about the file it made (overflow): name that file
+            exc = type(exc)([p if p.file else replace(p, file=unit.target) for p in exc.problems], exc.detail)
         return Result(unit, error=exc, seconds=seconds)
     if isinstance(exc, RenderOverrun):
         return Result(unit, error=BuildError(overrun_problem(unit, limit)), seconds=seconds)

@@ -13,6 +13,7 @@ from weasyprint import HTML  # noqa: E402
 from ..errors import BuildError, Problem  # noqa: E402
 from .fetcher import ProjectFetcher, remove_attachments  # noqa: E402
 from .finish import PrintFinisher  # noqa: E402
+from .overflow import LayoutOverflow, overflow_problems, planned_pages  # noqa: E402
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -48,6 +49,10 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
                                **options)
     if edition == "print":
         rendered = keep_pads(rendered, booklet)
+    # On the pages as they will be printed (pads dropped): text that does not fit fails the file.
+    if problems := overflow_problems(rendered.pages, planned_pages(document.etree_element), lang, edition):
+        raise LayoutOverflow(problems)
+    if edition == "print":
         for page in rendered.pages:
             page.links = []  # links mean nothing on paper, and PDF/X allows no annotations on it
     pdf: bytes = rendered.write_pdf(None, uncompressed_pdf=False, finisher=finisher, **options)
