@@ -15,7 +15,6 @@ from pathlib import Path
 
 import markdown
 import pytest
-from markdown.extensions.toc import slugify_unicode
 
 from presskit.html.markdown import render_markdown
 from presskit.html.sanitize import sanitize_html
@@ -26,11 +25,6 @@ from presskit.source.content import Document, load_document
 CORPUS = Path(__file__).resolve().parent / "corpus" / "markdown"
 FILES = sorted((p for p in CORPUS.glob("*.md") if p.name != "README.md"), key=lambda p: p.name)
 LANGS = ["lv", "en", "de", "ru", "ar", "zh"]
-# What the section markers leave after sanitising: the comment goes, its line break before a
-# top-level <h1> stays.
-SECTION_MARK_RESIDUE = re.compile(r"(^|\n)\n(?=<h1[\s>])")
-
-
 def test_corpus_is_there():
     assert len(FILES) >= 20
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
@@ -41,11 +35,7 @@ def test_corpus_is_there():
 def plain_markdown(lang: str) -> markdown.Markdown:
     """Python-Markdown itself with presskit's extensions and configuration (new_markdown's), and
     nothing of presskit's own: no caption processor, no segment or limit tree processors."""
-    configs: dict[str, dict] = {"footnotes": {"BACKLINK_TEXT": ""}, "toc": {"slugify": slugify_unicode}}
-    if quotes := language(lang).quotes:
-        ldq, rdq, lsq, rsq = quotes
-        configs["smarty"] = {"substitutions": {"left-double-quote": ldq, "right-double-quote": rdq,
-                                               "left-single-quote": lsq, "right-single-quote": rsq}}
+    configs = source_markdown.extension_configs(language(lang).quotes)
     return markdown.Markdown(extensions=source_markdown.EXTENSIONS, extension_configs=configs,
                              output_format="html")
 
@@ -56,7 +46,7 @@ def has_caption(body: str) -> bool:
 
 
 def source_html(body: str, lang: str) -> str:
-    return SECTION_MARK_RESIDUE.sub(r"\1", str(render_markdown(body, lang).html))
+    return str(render_markdown(body, lang).html)
 
 
 def read(path: Path) -> str:
@@ -107,27 +97,18 @@ def test_identity_catalog_renders_the_source(path, lang, tmp_path):
     assert same.translations is not None and len(same.translations) == len(doc.body_segments())
     render_markdown.cache_clear()  # as in a build: the source is not rendered in this language yet
     translated = render_markdown(same.body, lang, same.translations).html
-    if "[^" in doc.body and translated != render_markdown(doc.body, lang).html:
-        pytest.xfail(RESET_BUG)
     assert translated == render_markdown(doc.body, lang).html
 
 
-# html/markdown.py, render_markdown(): with translations it first renders the source (for the heading
-# ids) with the same Markdown instance, then converts again without md.reset(): the footnotes
-# extension still holds the source's references, so the translation's reference gets the id
-# "fnref2:x" and its note a second back-link, the first of which ("#fnref:x") leads nowhere.
-RESET_BUG = ("html/markdown.py: render_markdown(translations) converts without md.reset() after rendering "
-             "the source; footnote references become fnref2:… with a dead back-link")
-
-
+# render_markdown() with translations first renders the source (for its heading ids) with the same
+# Markdown instance: without a reset between the two, the footnotes extension kept the source's
+# references, and a translated reference became "fnref2:x" with a dead back-link.
 def test_translated_footnotes_keep_their_ids():
     body = "Text with a note.[^n]\n\n[^n]: The note.\n"
     doc = Document(Path("note.md"), "note.md", {}, {}, body)
     same = doc.localized(lambda segment: segment.text)
     render_markdown.cache_clear()
     translated = str(render_markdown(body, "en", same.translations).html)
-    if 'id="fnref2:n"' in translated:
-        pytest.xfail(RESET_BUG)
     assert translated == render_markdown(body, "en").html
 
 

@@ -136,6 +136,9 @@ def test_long_paragraphs_are_quoted_by_their_start():
     f'<style>html, body {{ height: 100% }}</style>{paragraphs(*"abcdefghijkl")}',
     # lines set tighter than the font's content area (a large numeral, line-height 1) touch, but do not overlap
     '<p style="font-size: 30pt; line-height: 1">One two three four five six seven eight nine ten</p>',
+    # a code block in a fixed box: its last line ends in a line break of its own, which WeasyPrint
+    # marks like a paragraph broken between pages
+    '<div style="height: 80mm"><pre style="white-space: pre-wrap"><code>export --all\n</code></pre><p>after</p></div>',
 ])
 def test_what_fits_is_no_finding(body):
     assert findings(body) == []

@@ -198,18 +198,18 @@ def render_markdown(body: str, lang: str, translations: tuple[str, ...] | None =
     if found := unclosed_tag_problem(body):
         at, message, fix = found
         raise MarkupLimit(body[at: at + 60], message, fix)
-    md = _markdown(lang)
+    source_ids = render_markdown(body, lang).heading_ids if translations is not None else None
+    md = _markdown(lang)  # shared with the source render above: reset after it, not before
     md.reset()
-    md.presskit_heading_ids = None
+    md.presskit_heading_ids = source_ids
     if translations is not None:
-        md.presskit_heading_ids = render_markdown(body, lang).heading_ids
         answers = iter(translations)
         md.presskit_visit = lambda kind, text: next(answers, text)
     try:
         html = md.convert(body)
     finally:
         md.presskit_visit = None
-    parts = [sanitize_html(part) for part in html.split(f"<!--{SECTION_MARK}-->")]
+    parts = [sanitize_html(part) for part in html.split(f"<!--{SECTION_MARK}-->\n")]  # the mark's line too
     return Rendered(Markup("".join(parts)), tuple(_sections(parts)), md.presskit_found_ids)
 
 

@@ -32,6 +32,7 @@ NAME_ATTRIBUTE = "data-presskit-name"  # what a positioned box is called in mess
 TOLERANCE = 1.0  # CSS px (0.26 mm): rounding, not overflow
 QUOTED = 60  # characters of a paragraph quoted to name it
 PX_PER_MM = 96 / 25.4
+PRESERVED_BREAKS = {"pre", "pre-wrap", "pre-line", "break-spaces"}
 
 
 class LayoutOverflow(BuildError):
@@ -187,8 +188,10 @@ def broken(box: Any) -> bool:
     if not isinstance(box, boxes.BlockContainerBox):
         return False
     last = box.children[-1] if box.children else None
+    # In preformatted text (code) a line ending in its own line break carries the same mark.
     return "bottom" in box.remove_decoration_sides or (
-        isinstance(last, boxes.LineBox) and "bottom" in last.remove_decoration_sides)
+        isinstance(last, boxes.LineBox) and "bottom" in last.remove_decoration_sides
+        and box.style["white_space"] not in PRESERVED_BREAKS)
 
 
 def show(context: Context) -> None:

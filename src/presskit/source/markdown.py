@@ -200,16 +200,20 @@ def heading_slug(text: str, separator: str) -> str:
     return str(slugify_unicode(unicodedata.normalize("NFC", bare), separator))
 
 
-def new_markdown(quotes: tuple[str, str, str, str] | None = None) -> markdown.Markdown:
-    """A Markdown instance of the dialect; *quotes* (left/right double, left/right single) for smarty."""
-    configs: dict[str, dict[str, Any]] = {
-        "footnotes": {"BACKLINK_TEXT": ""},
-        "toc": {"slugify": heading_slug},
-    }
+def extension_configs(quotes: tuple[str, str, str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """The extensions' settings: no back-link text under footnotes, presskit's heading ids, and the
+    language's quotation marks (left/right double, left/right single) for smarty."""
+    configs: dict[str, dict[str, Any]] = {"footnotes": {"BACKLINK_TEXT": ""}, "toc": {"slugify": heading_slug}}
     if quotes:
         ldq, rdq, lsq, rsq = quotes
         configs["smarty"] = {"substitutions": {"left-double-quote": ldq, "right-double-quote": rdq,
                                                "left-single-quote": lsq, "right-single-quote": rsq}}
+    return configs
+
+
+def new_markdown(quotes: tuple[str, str, str, str] | None = None) -> markdown.Markdown:
+    """A Markdown instance of the dialect; *quotes* (left/right double, left/right single) for smarty."""
+    configs = extension_configs(quotes)
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=configs, output_format="html")
     tables = md.parser.blockprocessors["table"]
     md.parser.blockprocessors.register(_TableCaption(md.parser, tables), "presskit-caption", 86)
