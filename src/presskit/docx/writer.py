@@ -205,10 +205,7 @@ class _Writer:
     def _container(self, el: HtmlElement, ctx: Ctx, style: str) -> None:
         """A quotation, definition, admonition, figure …: its paragraphs in *style*, nested blocks
         indented by it; inside a list item, after the item's own (numbered) paragraph."""
-        item = ctx.item if ctx.item is not None and not ctx.item.done else None
-        if item is not None:
-            item.done = True
-            self._list_paragraph(item, ctx)
+        self._flush_item(ctx)
         indent = ctx.indent + self.styles.left_indent(self.styles.paragraph(style))
         self._blocks(el, ctx.inside(style=style, indent=indent, level=-1, item=None))
 
@@ -258,7 +255,14 @@ class _Writer:
             ox.paragraph_properties(p, indent=(item.outer + left, hanging))
         return self._place(p, ctx)
 
+    def _flush_item(self, ctx: Ctx) -> None:
+        """A list item that starts with a list, table or container: its numbered paragraph first, empty."""
+        if ctx.item is not None and not ctx.item.done:
+            ctx.item.done = True
+            self._list_paragraph(ctx.item, ctx)
+
     def _list(self, el: HtmlElement, ctx: Ctx) -> None:
+        self._flush_item(ctx)
         style = "List Number" if el.tag == "ol" else "List Bullet"
         level = min(ctx.level + 1, MAX_LEVEL)
         num_id = None
@@ -278,13 +282,12 @@ class _Writer:
             item = ListItem(style, num_id, level, outer)
             self._blocks(li, ctx.inside(style=ctx.list_style or "List Continue", indent=text_edge, level=level,
                                         item=item))
-            if not item.done:  # an empty item still shows its bullet or number
-                item.done = True
-                self._list_paragraph(item, ctx)
+            self._flush_item(ctx.inside(item=item))  # an empty item still shows its bullet or number
             if li.tail and li.tail.strip():
                 self._text([("text", li.tail, ctx.char, None)], ctx)
 
     def _table(self, el: HtmlElement, ctx: Ctx) -> None:
+        self._flush_item(ctx)
         name = self.anchors.of(el)
         for caption in el.findall("caption"):
             self._container(caption, ctx, "Caption")
