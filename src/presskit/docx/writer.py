@@ -13,6 +13,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from ..errors import ContentError, Problem, TemplateError
+from ..languages import language
 from ..source.containment import TEMPLATE, read_project_file, short_ref
 from . import oxml as ox
 from .anchors import Anchors
@@ -67,6 +68,7 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
     lang = root.get("lang") or campaign.source_language
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
                      source or "content", memo, locator(campaign.root, template, source, lang), campaign.root)
+    _quote_marks(root.find("body"), language(lang).quotes)
     writer.write(root)
     head = root.find("head")
     info = {m.get("name"): m.get("content", "") for m in head.iter("meta") if m.get("name")}
@@ -336,11 +338,8 @@ class _Writer:
         if href.startswith("#"):
             name = self.anchors.target(href)
             if name is None:
-                example = self.anchors.example()
                 self._problem(rf"""\]\(\s*<?{re.escape(href)}[\s)>]|\]:\s*<?{re.escape(href)}\s|href=["']?{re.escape(href)}["'\s>]""",
-                              f"link to '{href}' matches no heading or other element id",
-                              f"link to an id the document has, e.g. #{example}, or give the target "
-                              "an id ({#id} after a heading)")
+                              f"link to '{href}' matches no heading or other element id", self.anchors.suggestion(href))
                 return None
             return ox.hyperlink([], anchor=name)
         # Word wants a URI in the relationship target; keep ASCII, percent-encode the rest.
@@ -397,6 +396,18 @@ class _Writer:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+def _quote_marks(body: HtmlElement, quotes: tuple[str, str, str, str]) -> None:
+    """<q> shows its quotation marks, as a browser draws them: the language's, single ones inside."""
+    for q in body.iter("q"):
+        inner = any(a.tag == "q" for a in q.iterancestors())
+        opening, closing = quotes[2:] if inner else quotes[:2]
+        q.text = opening + (q.text or "")
+        if len(q):
+            q[-1].tail = (q[-1].tail or "") + closing
+        else:
+            q.text += closing
+
 
 def _style_num_id(style: Any) -> int | None:
     num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
