@@ -130,6 +130,13 @@ def test_blockquotes_nest_and_hold_lists(root):
     assert [left_indent(p) for p in d.paragraphs] == [None, 567 * 2, 567 + 357]
 
 
+def test_deep_nesting_keeps_half_the_column_for_text(root):
+    d = write(root, html="<blockquote>" * 40 + "<p>dziļi</p><ul><li>punkts</li></ul>" + "</blockquote>" * 40)
+    half = text_width(d) // 635 // 2
+    assert paras(d) == [("Quote", "dziļi"), ("List Bullet", "punkts")]
+    assert left_indent(d.paragraphs[0]) == half and left_indent(d.paragraphs[1]) == half + 357
+
+
 def test_code_blocks_keep_every_space_and_no_smart_quotes(root):
     text = 'def f():\n    return "x"  # \'y\'\n\n\tend'
     d = write(root, f'Teksts "pēdiņās".\n\n```\n{text}\n```\n\n    atkāpts   kods\n      otrā\n')
@@ -208,7 +215,8 @@ def test_definition_list_admonition_and_abbreviation(root):
                     "    - punkts\n\n*[ANO]: Apvienoto Nāciju Organizācija\n")
     assert paras(d) == [("Definition Term", "Termins"), ("Definition", "Pirmā."), ("Definition", "Otrā."),
                         ("Admonition Title", "Ievērībai"), ("Admonition", "Teksts par ANO."),
-                        ("List Bullet", "punkts")]
+                        ("Admonition", "punkts")]  # an admonition's list stays in its box, numbered
+    assert level(d.paragraphs[-1]) == 0
 
 
 def test_footnotes_hold_paragraphs_and_lists(root):

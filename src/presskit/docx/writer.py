@@ -43,6 +43,7 @@ HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Head
 # Containers whose paragraphs take a style of their own (and whose nested blocks are indented by it).
 CONTAINERS = {"blockquote": "Quote", "dd": "Definition", "figure": "Figure", "figcaption": "Caption",
               "caption": "Caption", "dt": "Definition Term", "summary": "Definition Term"}
+LIST_IN_STYLE = {"Admonition"}  # containers whose list items keep the container's look (its box)
 SAME_EDGE = {"Admonition Title"}  # styles that start at their container's edge, as its own style does
 FIRST_PAGE_HEADER = "./header[contains(@class, 'first-page')]"
 # <ol start>: HTML's integer rules; a value that is not a number Word can show is ignored (the list
@@ -102,6 +103,7 @@ class _Writer:
         width, left, right = section.page_width, section.left_margin, section.right_margin
         assert width is not None and left is not None and right is not None  # a reference document's w:pgSz, w:pgMar
         self.text_width = int(width - left - right)
+        self.max_indent = self.text_width // 635 // 2  # twips
         self.images = Images(document, root, self.text_width)
 
     # ---- the walk ------------------------------------------------------------------------
@@ -208,8 +210,10 @@ class _Writer:
         """A quotation, definition, admonition, figure …: its paragraphs in *style*, nested blocks
         indented by it; inside a list item, after the item's own (numbered) paragraph."""
         self._flush_item(ctx)
-        indent = ctx.indent + self.styles.left_indent(self.styles.paragraph(style))
-        self._blocks(el, ctx.inside(style=style, indent=indent, level=-1, item=None))
+        # deep nesting stops indenting at half the column: the text keeps room to be read
+        indent = min(ctx.indent + self.styles.left_indent(self.styles.paragraph(style)), self.max_indent)
+        lists = style if style in LIST_IN_STYLE else ctx.list_style
+        self._blocks(el, ctx.inside(style=style, indent=indent, level=-1, item=None, list_style=lists))
 
     def _code(self, el: HtmlElement, ctx: Ctx) -> None:
         """Preformatted text: one paragraph, every space and line kept, no smart quotes, no links."""
@@ -272,7 +276,7 @@ class _Writer:
             start = LIST_START.match(el.get("start") or "")
             first = int(start.group(1)) if start and int(start.group(1)) <= MAX_LIST_START else 1
             num_id = ox.restart_numbering(self.doc, self.styles.ids[style], first, level)
-        outer = ctx.indent if ctx.level < 0 else (ctx.item.outer if ctx.item else 0)
+        outer = min(ctx.indent if ctx.level < 0 else (ctx.item.outer if ctx.item else 0), self.max_indent)
         effective = num_id or _style_num_id(self.styles.element(style))
         text_edge = outer + (self.styles.level_indent(effective, level)[0] if effective else 357 * (level + 1))
         if el.text and el.text.strip():  # stray text between items (raw HTML): kept, in order
