@@ -140,8 +140,9 @@ def test_deep_nesting_keeps_half_the_column_for_text(root):
 def test_code_blocks_keep_every_space_and_no_smart_quotes(root):
     text = 'def f():\n    return "x"  # \'y\'\n\n\tend'
     d = write(root, f'Teksts "pēdiņās".\n\n```\n{text}\n```\n\n    atkāpts   kods\n      otrā\n')
+    # two code blocks in a row: an empty paragraph between them keeps their boxes apart
     assert paras(d) == [("Normal", "Teksts „pēdiņās“."), ("Source Code", text.replace("\t", "    ")),
-                        ("Source Code", "atkāpts   kods\n  otrā")]
+                        ("Normal", ""), ("Source Code", "atkāpts   kods\n  otrā")]
     code = d.paragraphs[1]._p
     assert len(code.findall(f".//{W}br")) == 3
     assert all(r.find(f"{W}rPr") is None for r in code.iter(f"{W}r"))  # the style does it all
@@ -217,6 +218,9 @@ def test_definition_list_admonition_and_abbreviation(root):
                         ("Admonition Title", "Ievērībai"), ("Admonition", "Teksts par ANO."),
                         ("Admonition", "punkts")]  # an admonition's list stays in its box, numbered
     assert level(d.paragraphs[-1]) == 0
+    two = write(root, "!!! note\n    Viens.\n\n!!! warning\n    Divi.\n")
+    assert paras(two) == [("Admonition Title", "Note"), ("Admonition", "Viens."), ("Normal", ""),
+                          ("Admonition Title", "Warning"), ("Admonition", "Divi.")]
 
 
 def test_footnotes_hold_paragraphs_and_lists(root):

@@ -124,3 +124,15 @@ def is_image_only(items: list[Item]) -> bool:
     """A paragraph that holds images and nothing else but spaces and anchors: a figure."""
     kinds = {item[0] for item in items}
     return "image" in kinds and kinds <= {"image", "anchor", "br"}
+
+
+def quote_marks(body: HtmlElement, quotes: tuple[str, str, str, str]) -> None:
+    """<q> shows its quotation marks, as a browser draws them: the language's, single ones inside."""
+    for q in body.iter("q"):
+        inner = any(a.tag == "q" for a in q.iterancestors())
+        opening, closing = quotes[2:] if inner else quotes[:2]
+        q.text = opening + (q.text or "")
+        if len(q):
+            q[-1].tail = (q[-1].tail or "") + closing
+        else:
+            q.text += closing

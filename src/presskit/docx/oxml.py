@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
 XML_SPACE = qn("xml:space")
 W_VAL = qn("w:val")
-W_PSTYLE = qn("w:pStyle")
+W_PSTYLE, W_PPR = qn("w:pStyle"), qn("w:pPr")
 W_P, W_TR, W_TC, W_GRIDCOL = qn("w:p"), qn("w:tr"), qn("w:tc"), qn("w:gridCol")
 W_TCW = f'{qn("w:tcPr")}/{qn("w:tcW")}'
 W_W, W_TYPE = qn("w:w"), qn("w:type")

@@ -101,6 +101,12 @@ class StyleBook:
         style_id = self.ids.get(name)
         return self.doc.styles.element.get_by_id(style_id) if style_id else None
 
+    def num_id(self, name: str) -> int | None:
+        """The numbering instance a list style points at (w:numPr in its w:pPr), if any."""
+        style = self.element(name)
+        num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
+        return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
+
     def left_indent(self, style_id: str | None) -> int:
         """The left indent (twips) a paragraph style gives, following basedOn; 0 when it sets none."""
         key = ("left indent", style_id)

@@ -18,11 +18,12 @@ from ..source.containment import TEMPLATE, read_project_file, short_ref
 from . import oxml as ox
 from .anchors import Anchors
 from .context import Ctx, ListItem
+from .furniture import FIRST_PAGE_HEADER, write_furniture
 from .images import Images
-from .inline import BLOCK_TAGS, child_items, has_content, is_image_only, normalise, read_items, tag_of
+from .inline import BLOCK_TAGS, child_items, has_content, is_image_only, normalise, quote_marks, read_items, tag_of
 from .locate import locator
 from .package import footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
-from .reference import furniture_parts, new_document
+from .reference import new_document
 from .styles import OPTIONAL_STYLES, REQUIRED_STYLES, Locate, StyleBook
 from .tables import write_table
 
@@ -44,8 +45,8 @@ HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Head
 CONTAINERS = {"blockquote": "Quote", "dd": "Definition", "figure": "Figure", "figcaption": "Caption",
               "caption": "Caption", "dt": "Definition Term", "summary": "Definition Term"}
 LIST_IN_STYLE = {"Admonition"}  # containers whose list items keep the container's look (its box)
+BOXED = ("Source Code", "Admonition", "Admonition Title")  # consecutive boxes get a paragraph between
 SAME_EDGE = {"Admonition Title"}  # styles that start at their container's edge, as its own style does
-FIRST_PAGE_HEADER = "./header[contains(@class, 'first-page')]"
 # <ol start>: HTML's integer rules; a value that is not a number Word can show is ignored (the list
 # counts from 1), as a browser ignores an invalid start. The sanitiser drops such values already.
 LIST_START = re.compile(r"^[ \t\n\f\r]*([0-9]{1,5})(?![0-9])")
@@ -69,7 +70,7 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
     lang = root.get("lang") or campaign.source_language
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
                      source or "content", memo, locator(campaign.root, template, source, lang), campaign.root)
-    _quote_marks(root.find("body"), language(lang).quotes)
+    quote_marks(root.find("body"), language(lang).quotes)
     writer.write(root)
     head = root.find("head")
     info = {m.get("name"): m.get("content", "") for m in head.iter("meta") if m.get("name")}
@@ -99,6 +100,7 @@ class _Writer:
         self.seen: dict[str, int] = {}  # how often each pattern was located: the nth occurrence is next
         self.pending: list[str] = []  # bookmarks of blocks whose first paragraph is still to come
         self.to_wrap: list[tuple[_Element, list[str]]] = []
+        self.new_box = False  # the next paragraph starts a boxed block (code, admonition)
         section = document.sections[0]
         width, left, right = section.page_width, section.left_margin, section.right_margin
         assert width is not None and left is not None and right is not None  # a reference document's w:pgSz, w:pgMar
@@ -115,7 +117,7 @@ class _Writer:
         self.anchors = Anchors(body)
         for li in body.xpath(".//div[contains(@class, 'footnote')]/ol/li[@id]"):
             self.footnote_bodies[li.get("id")] = li
-        self._page_furniture(body)
+        write_furniture(self, body)
         ctx = Ctx(self.doc.part, self._append_block, column=self.text_width)
         for child in body:
             if tag_of(child) not in ("header", "footer"):
@@ -213,12 +215,14 @@ class _Writer:
         # deep nesting stops indenting at half the column: the text keeps room to be read
         indent = min(ctx.indent + self.styles.left_indent(self.styles.paragraph(style)), self.max_indent)
         lists = style if style in LIST_IN_STYLE else ctx.list_style
+        self.new_box = style in BOXED
         self._blocks(el, ctx.inside(style=style, indent=indent, level=-1, item=None, list_style=lists))
 
     def _code(self, el: HtmlElement, ctx: Ctx) -> None:
         """Preformatted text: one paragraph, every space and line kept, no smart quotes, no links."""
         text = el.text_content()
         text = text[:-1] if text.endswith("\n") else text
+        self.new_box = True
         p = self._paragraph("Source Code", ctx)
         for r in ox.code_runs(text):
             p.append(r)
@@ -246,14 +250,25 @@ class _Writer:
 
     def _place(self, p: CT_P, ctx: Ctx) -> CT_P:
         ctx.sink(p)
+        if self.new_box:  # a code block or admonition right after another would join its box
+            self.new_box = False
+            before = p.getprevious()
+            style = before.find(f"{ox.W_PPR}/{ox.W_PSTYLE}") if before is not None and before.tag == ox.W_P else None
+            if style is not None and style.get(ox.W_VAL) in self._box_ids():
+                p.addprevious(ox.paragraph(self.styles.paragraph("Normal")))
         if self.pending:
             self.to_wrap.append((p, self.pending))
             self.pending = []
         return p
 
+    def _box_ids(self) -> set[str | None]:
+        """The ids of the boxed styles (shaded, bordered) the reference defines as styles of their own."""
+        normal = self.styles.ids["Normal"]
+        return {i for name in BOXED for i in [self.styles.ids[name]] if i != normal}
+
     def _list_paragraph(self, item: ListItem, ctx: Ctx) -> CT_P:
         p = ox.paragraph(self.styles.paragraph(ctx.list_style or item.style))
-        num_id = item.num_id or _style_num_id(self.styles.element(item.style))
+        num_id = item.num_id or self.styles.num_id(item.style)
         if item.num_id is not None or item.level or ctx.list_style:
             ox.set_numbering(p, num_id or 0, item.level)
         if item.outer and num_id:
@@ -277,7 +292,7 @@ class _Writer:
             first = int(start.group(1)) if start and int(start.group(1)) <= MAX_LIST_START else 1
             num_id = ox.restart_numbering(self.doc, self.styles.ids[style], first, level)
         outer = min(ctx.indent if ctx.level < 0 else (ctx.item.outer if ctx.item else 0), self.max_indent)
-        effective = num_id or _style_num_id(self.styles.element(style))
+        effective = num_id or self.styles.num_id(style)
         text_edge = outer + (self.styles.level_indent(effective, level)[0] if effective else 357 * (level + 1))
         if el.text and el.text.strip():  # stray text between items (raw HTML): kept, in order
             self._text([("text", el.text, ctx.char, None)], ctx)
@@ -377,42 +392,3 @@ class _Writer:
         self.seen[pattern] = nth + 1
         file, line = self.locate(pattern, nth)
         self.problems.append(Problem(file, line, message, fix))
-
-    # ---- page furniture ------------------------------------------------------------------------
-
-    def _page_furniture(self, body: HtmlElement) -> None:
-        """<header class="first-page">, <header> and <footer> become the section's headers and footers."""
-        first = body.xpath(FIRST_PAGE_HEADER)
-        running = body.xpath("./header[not(contains(@class, 'first-page'))]")
-        footers = body.xpath("./footer")
-        sources = [running, footers] + ([first, footers] if first else [])
-        for part, elements in zip(furniture_parts(self.doc, bool(first)), sources):
-            container = part.element
-            for child in list(container):
-                container.remove(child)
-            ctx = Ctx(part, container.append, column=self.text_width)
-            for p in (p for element in elements[:1] for p in element.iter("p")):
-                para = ox.paragraph(self.styles.paragraph(p.get("data-style") or "Header"))
-                container.append(para)
-                self._emit(para, normalise(read_items(p, None, None, self._refuse)), ctx, fields=True)
-            if not len(container):
-                container.append(ox.element("w:p"))  # a header part must hold at least one paragraph
-
-
-# ---- helpers -----------------------------------------------------------------------------------
-
-def _quote_marks(body: HtmlElement, quotes: tuple[str, str, str, str]) -> None:
-    """<q> shows its quotation marks, as a browser draws them: the language's, single ones inside."""
-    for q in body.iter("q"):
-        inner = any(a.tag == "q" for a in q.iterancestors())
-        opening, closing = quotes[2:] if inner else quotes[:2]
-        q.text = opening + (q.text or "")
-        if len(q):
-            q[-1].tail = (q[-1].tail or "") + closing
-        else:
-            q.text += closing
-
-
-def _style_num_id(style: Any) -> int | None:
-    num_pr = style.pPr.numPr if style is not None and style.pPr is not None else None
-    return num_pr.numId.val if num_pr is not None and num_pr.numId is not None else None
