@@ -206,7 +206,7 @@ def _bytes(document) -> bytes:
 def test_figure_with_caption_and_horizontal_rule(root):
     d = write(root, '<figure>\n<img src="tests/corpus/docx/images/chart.svg" alt="d">\n'
                     "<figcaption>1. attēls. Diagramma</figcaption>\n</figure>\n\n---\n\nBeigas.\n")
-    assert paras(d) == [("Figure", ""), ("Caption", "1. attēls. Diagramma"), ("Horizontal Rule", ""),
+    assert paras(d) == [("Captioned Figure", ""), ("Image Caption", "1. attēls. Diagramma"), ("Horizontal Rule", ""),
                         ("Normal", "Beigas.")]
     assert len(pictures(d)) == 1
 

@@ -26,7 +26,8 @@ OPTIONAL_STYLES: dict[str, str | None] = {
     "Letterhead": "Header", "Addressee Label": "Normal", "Addressee": "Normal", "Contact": "Normal",
     "Table Text": "Normal", "Briefing Facts": "Briefing Table", "footnote text": "Normal",
     "footnote reference": None, "Heading 4": "Heading 3", "Heading 5": "Heading 3", "Heading 6": "Heading 3",
-    "List Continue": "Normal", "Source Code": "Normal", "Figure": "Normal", "Horizontal Rule": "Normal",
+    "List Continue": "Normal", "Source Code": "Normal", "Figure": "Normal",
+    "Captioned Figure": "Figure", "Image Caption": "Caption", "Horizontal Rule": "Normal",
     "Definition Term": "Normal", "Definition": "Normal", "Admonition": "Quote", "Admonition Title": "Quote",
     "Verbatim Char": None, "Superscript": None, "Subscript": None, "Strikethrough": None,
 }

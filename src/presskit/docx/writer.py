@@ -42,7 +42,7 @@ __all__ = ["OPTIONAL_STYLES", "REQUIRED_STYLES", "html_to_docx", "reference_path
 HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 4",
             "h5": "Heading 5", "h6": "Heading 6"}
 # Containers whose paragraphs take a style of their own (and whose nested blocks are indented by it).
-CONTAINERS = {"blockquote": "Quote", "dd": "Definition", "figure": "Figure", "figcaption": "Caption",
+CONTAINERS = {"blockquote": "Quote", "dd": "Definition", "figure": "Figure", "figcaption": "Image Caption",
               "caption": "Caption", "dt": "Definition Term", "summary": "Definition Term"}
 LIST_IN_STYLE = {"Admonition"}  # containers whose list items keep the container's look (its box)
 BOXED = ("Source Code", "Admonition", "Admonition Title")  # consecutive boxes get a paragraph between
@@ -193,6 +193,8 @@ class _Writer:
             self._text(read_items(el, ctx.char, None, self._refuse), ctx, style)
         elif tag in ("ul", "ol"):
             self._list(el, ctx)
+        elif tag == "figure" and el.find("figcaption") is not None:
+            self._container(el, ctx, "Captioned Figure")
         elif tag in CONTAINERS:
             self._container(el, ctx, CONTAINERS[tag])
         elif tag == "div" and "admonition" in cls:
