@@ -4,7 +4,9 @@ import pytest
 
 from fixture_text import BROCHURE_LIST_ITEM, CHAPTERS, HANDOUT_HEADINGS, TITLE
 from presskit.errors import ContentError
-from presskit.source.content import load_document, parse_blocks
+from presskit.html.markdown import render_markdown
+from presskit.source.content import load_document
+from presskit.source.markdown import body_segments
 
 
 def write(root, name, data):
@@ -25,30 +27,28 @@ def test_fixture_document_segments(project):
     assert lines[heading.line - 1] == f"# {CHAPTERS[2]}"
 
 
-def test_markdown_round_trip_keeps_structure():
-    text = "# Title\n\nPara one\ncontinues.\n\n- a\n- b\n  more\n\n> quote\n> two\n\n| x | y |\n|---|---|\n| 1 | 2 |\n"
-    blocks = parse_blocks(text)
-    assert [b.kind for b in blocks] == ["heading", "paragraph", "list", "quote", "table"]
-    assert blocks[1].items == ["Para one continues."]
-    assert blocks[2].items == ["a", "b more"]
-    assert blocks[3].items == ["quote two"]
-    assert blocks[4].items == ["x", "y", "1", "2"]
-    assert blocks[4].markdown() == "| x | y |\n|---|---|\n| 1 | 2 |"
+def test_segments_come_from_the_parse_with_their_lines():
+    text = ("# Title\n\nPara one\ncontinues.\n\n- a\n- b\n  more\n\n> quote\n> two\n\n"
+            "| x | y |\n|---|---|\n| 1 | 2 |\n")
+    found = [(s.kind, s.text, s.line) for s in body_segments(text)]
+    assert found == [("heading", "Title", 1), ("paragraph", "Para one continues.", 3), ("list item", "a", 6),
+                     ("list item", "b more", 7), ("quotation", "quote two", 10), ("table cell", "x", 13),
+                     ("table cell", "y", 13), ("table cell", "1", 15), ("table cell", "2", 15)]
 
 
 def test_localized_replaces_every_segment(project):
     doc = load_document(project / "content" / "handout.md", project)
     upper = doc.localized(lambda seg: seg.text.upper())
     assert upper.meta["title"] == TITLE.upper()
-    assert f"# {HANDOUT_HEADINGS[0].upper()}" in upper.markdown()
+    html = render_markdown(upper.body, "lv", upper.translations).html
+    assert f">{HANDOUT_HEADINGS[0].upper()}</h1>" in html
 
 
 def test_bom_and_crlf_are_accepted(project):
     path = write(project, "x.md", b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\n\r\n# H\r\n\r\nText\r\n")
     doc = load_document(path, project)
     assert doc.meta == {"title": "T"}
-    assert [b.items for b in doc.blocks] == [["H"], ["Text"]]
-    assert doc.blocks[0].line == 5
+    assert [(s.text, s.line) for s in doc.body_segments()] == [("H", 5), ("Text", 7)]
 
 
 def test_non_utf8_names_file_and_line(project):

@@ -203,15 +203,14 @@ def test_text_matches_the_source_segment_by_segment(general, built):
             found = {"keywords": general.core_properties.keywords}.get(segment.context[5:])
             assert found == expected or any(expected in b for b in blocks), segment
     position = 0
-    for block in source.blocks:
-        for text in block.items:
-            expected = plain(text)
-            if block.kind == "footnote":
-                assert expected in footnotes, f"line {block.line}: footnote {expected!r} missing"
-                continue
-            # body segments: each is a whole paragraph, list item or cell, in source order
-            assert expected in blocks[position:], f"line {block.line}: {expected!r} missing or out of order"
-            position = blocks.index(expected, position) + 1
+    for segment in source.body_segments():
+        expected = plain(segment.text)
+        if segment.kind == "footnote":
+            assert expected in footnotes, f"line {segment.line}: footnote {expected!r} missing"
+            continue
+        # body segments: each is a whole paragraph, list item, caption or cell, in source order
+        assert expected in blocks[position:], f"line {segment.line}: {expected!r} missing or out of order"
+        position = blocks.index(expected, position) + 1
 
 
 def test_identical_input_gives_identical_bytes(built, project):

@@ -187,16 +187,17 @@ def test_draft_build_uses_the_source_text_and_marks_every_page(project):
     assert run("build", "handouts", "-j1", "--root", project).returncode == 1
 
 
-def test_missing_template_string_is_refused(project):
+def test_stale_label_override_is_refused(project):
+    """A campaign's own translation of a template label that has gone fuzzy is refused like a segment's."""
     only_languages(project, ["es"])
-    cat = catalog(project, "es")
-    cat["Vairāk informācijas"].string = ""
-    save(project, "es", cat)
-    line = catalog(project, "es")["Vairāk informācijas"].lineno
+    path = project / "content" / "translations" / "es.po"
+    path.write_text(path.read_text() + '\n#, fuzzy\nmsgid "More information"\nmsgstr "Para saber más"\n')
+    line = catalog(project, "es")["More information"].lineno
     proc = run("build", "handouts", "-j1", "--root", project)
     assert proc.returncode == 1
-    assert (f"error: content/translations/es.po:{line}: untranslated segment from the templates: "
-            f"“Vairāk informācijas” — translate it") in proc.stderr
+    assert (f"error: content/translations/es.po:{line}: stale (fuzzy) translation of the templates: "
+            "“More information” — check the translation against the new source, then clear the fuzzy flag"
+            ) in proc.stderr
 
 
 @pytest.mark.slow

@@ -293,12 +293,12 @@ def test_document_limits_name_the_line_of_the_item(tmp_path):
 
 @pytest.mark.parametrize("body, message", [
     ("a\n\n" * 12, "content/sheet.md:25: more than 10 paragraphs, headings, lists and tables"),
-    ("- a\n" * 12, "content/sheet.md:5: more than 10 items in one list"),
-    ("| a |\n|---|\n" + "| x |\n" * 12, "content/sheet.md:5: more than 10 rows in one table"),
-    ("| " + "a | " * 12 + "\n", "content/sheet.md:5: a table row of more than 10 cells"),
+    ("- a\n" * 12, "content/sheet.md:15: more than 10 items in one list"),  # the first one beyond
+    ("| a |\n|---|\n" + "| x |\n" * 12, "content/sheet.md:17: more than 10 rows in one table"),
+    ("| " + "a | " * 12 + "\n|" + "---|" * 12 + "\n", "content/sheet.md:5: a table row of more than 10 cells"),
     ("".join(f"T {i}.[^n{i}]\n\n" for i in range(6)) + "Beigas [^a] [^b] [^c] [^d] [^e].\n",
      "content/sheet.md:17: more than 10 footnote references"),
-    ("T.\n\n" + "".join(f"[^n{i}]: x\n" for i in range(11)), "content/sheet.md:7: more than 10 footnotes"),
+    ("T.\n\n" + "".join(f"[^n{i}]: x\n" for i in range(11)), "content/sheet.md:17: more than 10 footnotes"),
 ])
 def test_blocks_and_footnotes_beyond_the_limits_are_errors_with_lines(tmp_path, monkeypatch, body, message):
     from presskit.build.validate import document_problems
@@ -602,18 +602,19 @@ def test_a_good_image_in_a_translation_builds(tmp_path, monkeypatch):
     assert build(root, monkeypatch, "--draft") == (0, "")
 
 
-def test_a_reference_definition_a_translation_redirects_is_checked_at_its_po_line(tmp_path, monkeypatch):
-    """`[karte]: path` is a translatable line: a translator could point the document's image elsewhere."""
+def test_a_reference_definition_is_not_offered_to_translators(tmp_path, monkeypatch):
+    """`[karte]: path` is a link target, not prose: it is no segment, so no translator can point the
+    document's image elsewhere (an entry for it in a catalog is never used)."""
+    from presskit.source.content import load_document
+
     root = base_project(tmp_path, english=True)
     (root / "content" / "images").mkdir()
     (root / "content" / "images" / "karte.png").write_bytes(png())
     (root / "content" / "sheet.md").write_text("---\ntitle: Dalība ANO\n---\n\n![Karte][karte]\n\n"
                                                "[karte]: content/images/karte.png\n")
-    po = write_po(root, [("Dalība ANO", "UN"), ("[karte]: content/images/karte.png", "[karte]: /etc/hostname")])
-    code, err = build(root, monkeypatch, "--draft")
-    assert code == 1
-    assert err.startswith(f"error: content/translations/en.po:{po_line(po, '[karte]')}: image '/etc/hostname' is "
-                          "outside the project folder")
+    assert [s.text for s in load_document(root / "content" / "sheet.md", root).body_segments()] == ["![Karte][karte]"]
+    write_po(root, [("Dalība ANO", "UN"), ("[karte]: content/images/karte.png", "[karte]: /etc/hostname")])
+    assert build(root, monkeypatch, "--draft") == (0, "")
 
 
 def test_a_data_image_in_a_translation_gets_the_verdict_it_gets_in_the_document(tmp_path):

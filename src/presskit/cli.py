@@ -74,11 +74,14 @@ def load(root: Path, strict: bool, obj: Context) -> Campaign:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel renders (default: cores).")
 @click.option("--explain", is_flag=True, help="Say why each output was rebuilt or skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) on stdout.")
+@click.option("--pseudo", is_flag=True,
+              help="Build pseudo-localised outputs (<stem>-<lang>-pseudo): every text ~40 % longer, accented, "
+                   "bracketed — to test layouts before translation.")
 @root_option
 @strict_option
 @click.pass_obj
 def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None, explain: bool, as_json: bool,
-          root: Path, strict: bool) -> None:
+          pseudo: bool, root: Path, strict: bool) -> None:
     """Build OUTPUTS (default: all); unchanged outputs are skipped."""
     from .build.run import build as run_build
     from .build.workers import prestart_workers, stop_workers
@@ -112,7 +115,7 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
 
     try:
         report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=finished,
-                           on_plan=explain_plan, pool=pool)
+                           on_plan=explain_plan, pool=pool, pseudo=pseudo)
     except PresskitError as exc:  # e.g. an unknown output name: the JSON still says what went wrong
         if as_json:
             click.echo(json_summary(None, exc.problems))

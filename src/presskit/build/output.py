@@ -53,16 +53,23 @@ def prepare(campaign: Campaign, unit: Unit, draft: bool) -> Prepared:
     out = campaign.outputs[unit.output]
     source = load_document(root / "content" / out.document, root)
     localizer = load_localizer(root, unit.lang, campaign.source_language)
-    document = localize(source, localizer)
+    document, printed, gettext = localize(source, localizer), localize_campaign(campaign, localizer), localizer.gettext
+    if unit.pseudo:
+        from ..i18n.pseudo import pseudo, pseudo_campaign, pseudo_document
+
+        document, printed = pseudo_document(source), pseudo_campaign(campaign)
+        source_gettext = localizer.gettext
+
+        def gettext(text: str) -> str:  # labels too
+            return pseudo(source_gettext(text))
     recipient = None
     if unit.variant:
         from ..source.recipients import find_recipient
 
         recipient = find_recipient(root, out.recipients, unit.variant).context()
-    page = Page(localize_campaign(campaign, localizer), out, unit.lang, unit.edition, document,
-                draft=draft, recipient=recipient)
+    page = Page(printed, out, unit.lang, unit.edition, document, draft=draft, recipient=recipient)
     env = environment(root)
-    html = render_html(env, page, localizer.gettext)  # template strings are looked up here
+    html = render_html(env, page, gettext)  # template strings are looked up here
     if localizer.missing and not draft:
         raise TranslationError(localizer.missing + [Problem(
             unit.target, None, f"{len(localizer.missing)} segment(s) not translated into {unit.lang}",

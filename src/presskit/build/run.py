@@ -100,17 +100,18 @@ class Report:
 def build(campaign: Campaign, names: list[str] | None = None, draft: bool = False,
           jobs: int | None = None, progress: Callable[[Result], None] | None = None,
           on_plan: Callable[[list[Decision]], None] | None = None, quick_first: bool = False,
-          pool: WorkerPool | None = None) -> Report:
+          pool: WorkerPool | None = None, pseudo: bool = False) -> Report:
     """Build the selected outputs: plan, skip what is up to date, render the rest, record state.
 
     *quick_first* renders the units that took least time last time first (watch mode: the first
     finished file appears soonest instead of waiting behind a long brochure). *pool* is a worker
     pool started before the configuration was read (prestart_workers); build() disposes of it.
+    *pseudo* builds the pseudo-localised outputs instead (build/units.py plan).
     """
     from .workers import stop_workers
 
     try:
-        return _build(campaign, names, draft, jobs, progress, on_plan, quick_first, pool)
+        return _build(campaign, names, draft, jobs, progress, on_plan, quick_first, pool, pseudo)
     except BaseException as exc:
         # e.g. an unknown output name, a broken catalog, SIGTERM: no worker left behind
         stop_workers(pool, campaign.root)
@@ -132,12 +133,12 @@ def writing_build(exc: OSError, root: Path) -> bool:
 
 def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int | None,
            progress: Callable[[Result], None] | None, on_plan: Callable[[list[Decision]], None] | None,
-           quick_first: bool, pool: WorkerPool | None) -> Report:
+           quick_first: bool, pool: WorkerPool | None, pseudo: bool = False) -> Report:
     from .workers import adopt_workers, expected_cost, run_units, stop_workers
 
     started = time.perf_counter()
     root = campaign.root
-    units = plan(campaign, names)
+    units = plan(campaign, names, pseudo)
     build_dir = root / BUILD_DIR
     check_build_dir(root)  # a folder of the project's own: not a link leading elsewhere, not a file
     (build_dir / STATE_DIR).mkdir(parents=True, exist_ok=True)
@@ -174,7 +175,7 @@ def _build(campaign: Campaign, names: list[str] | None, draft: bool, jobs: int |
         for result in built:
             state.record(campaign, result, draft)
         records = len(state.units)
-        removed = remove_unconfigured(root, state, units) if not names else []
+        removed = remove_unconfigured(root, state, units) if not names and not pseudo else []
         if built or len(state.units) != records:
             try:
                 state.save()

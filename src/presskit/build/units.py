@@ -23,6 +23,7 @@ class Unit:
     target: str  # path relative to the project root, always under build/
     variant: str = ""  # recipient slug of a per-addressee copy; "" for the general copy
     format: str = "pdf"  # the output's file format (build.formats)
+    pseudo: bool = False  # pseudo-localised (i18n/pseudo.py): the source language, every segment longer
 
     @property
     def label(self) -> str:
@@ -50,8 +51,9 @@ class Decision:
     reasons: list[str]
 
 
-def plan(campaign: Campaign, names: list[str] | None = None) -> list[Unit]:
-    """Every unit of the selected outputs (all outputs when *names* is empty)."""
+def plan(campaign: Campaign, names: list[str] | None = None, pseudo: bool = False) -> list[Unit]:
+    """Every unit of the selected outputs (all outputs when *names* is empty); with *pseudo*, one
+    pseudo-localised unit per output and edition instead (`<stem>-<source language>-pseudo`)."""
     from .formats import FORMATS
 
     unknown = [n for n in names or [] if n not in campaign.outputs]
@@ -64,15 +66,16 @@ def plan(campaign: Campaign, names: list[str] | None = None) -> list[Unit]:
         if names and name not in names:
             continue
         fmt = FORMATS[out.format]
-        for lang in out.languages:
+        for lang in [campaign.source_language] if pseudo else out.languages:
             for edition in fmt.editions(out):
-                target = f"{BUILD_DIR}/{name}/{out.stem}-{lang}{fmt.suffix(edition)}"
+                target = f"{BUILD_DIR}/{name}/{out.stem}-{lang}{'-pseudo' if pseudo else ''}{fmt.suffix(edition)}"
                 if not (campaign.root / target).resolve().is_relative_to(build_dir):
                     raise BuildError(Problem("content/campaign.yaml", campaign.line_of("outputs", name),
                                              f"output '{name}' would write {target}, outside build/",
                                              "use a plain file name for the output and its stem"))
-                units.append(Unit(name, lang, edition, target, format=out.format))
-                units.extend(recipient_units(campaign, name, lang, edition))
+                units.append(Unit(name, lang, edition, target, format=out.format, pseudo=pseudo))
+                if not pseudo:
+                    units.extend(recipient_units(campaign, name, lang, edition))
     return units
 
 

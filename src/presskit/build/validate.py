@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..i18n.catalogs import Messages
     from ..source.config import Campaign
     from ..source.content import Document
+    from ..source.markdown import ParsedBody
     from .units import Unit
 
 # Lists and quotes deeper than this are refused: no layout needs them, and WeasyPrint recurses
@@ -23,6 +24,7 @@ MAX_NESTING = 10
 IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"")
 LIST_MARKER = re.compile(r"^((?:[ \t]*>)*)([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+")
 QUOTE_MARKER = re.compile(r"^(?:[ \t]{0,3}>)+")
+FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def validate(campaign: Campaign, units: list[Unit]) -> list[Problem]:
@@ -90,9 +92,9 @@ def document_problems(root: Path, name: str, formats: set[str], lang: str) -> tu
 
 
 def _html(doc: Document, lang: str) -> str:
-    from ..html.markdown import markdown_to_html
+    from ..html.markdown import render_markdown
 
-    return str(markdown_to_html(doc.markdown(), lang))  # the conversion image_sources made (cached)
+    return str(render_markdown(doc.body, lang, doc.translations).html)  # cached: the render uses it too
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -103,16 +105,19 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def nesting_problems(doc: Document) -> list[Problem]:
-    """Lists or quotes nested deeper than MAX_NESTING levels."""
-    problems = []
-    for block in doc.blocks:
-        for offset, text in enumerate(block.markdown().split("\n")):
-            depth = _depth(text)
-            if depth > MAX_NESTING:
-                problems.append(Problem(doc.name, block.line + offset,
-                                        f"list or quote nested {depth} levels deep (the limit is {MAX_NESTING})",
-                                        "flatten it: use sub-headings or fewer levels"))
-                break  # one message per block is enough
+    """Lists or quotes nested deeper than MAX_NESTING levels (code blocks aside), read from the lines:
+    the Markdown parser itself recurses once per level."""
+    problems, fence = [], ""
+    for offset, text in enumerate(doc.body.split("\n")):
+        if m := FENCE.match(text):
+            fence = "" if fence and m.group(1).startswith(fence) else fence or m.group(1)[:3]
+            continue
+        depth = 0 if fence else _depth(text)
+        if depth > MAX_NESTING:
+            problems.append(Problem(doc.name, doc.body_line + offset,
+                                    f"list or quote nested {depth} levels deep (the limit is {MAX_NESTING})",
+                                    "flatten it: use sub-headings or fewer levels"))
+            break  # one message is enough: every deeper line is the same mistake
     return problems
 
 
@@ -124,49 +129,60 @@ def _depth(line: str) -> int:
     return quotes
 
 
-# The names of Markdown blocks in messages.
-KIND_NAMES = {"paragraph": "paragraph", "heading": "heading", "list": "list item", "quote": "quote",
-              "footnote": "footnote", "table": "table cell"}
-
-
 def limit_problems(doc: Document) -> list[Problem]:
     """Text beyond the limits of html/markdown.py (long paragraphs, many '[' or '<', many blocks in a
     row, many footnotes), each at its line: Markdown would take minutes on it (html/markdown.py)."""
-    from ..html.markdown import FOOTNOTE_REFERENCE, MAX_BLOCKS, MAX_FOOTNOTES, inline_problem
-    from ..i18n.catalogs import segment_lines
+    from ..html.markdown import FOOTNOTE_REFERENCE, MAX_FOOTNOTES, inline_problem
+    from ..source.markdown import parse_body
 
-    lines = segment_lines(doc)
-    problems = []
-    if len(doc.blocks) > MAX_BLOCKS:
-        problems.append(Problem(doc.name, doc.blocks[MAX_BLOCKS].line, f"more than {MAX_BLOCKS} paragraphs, "
-                                "headings, lists and tables (Markdown slows down sharply on so many)",
-                                "split the document into several"))
-    references = notes = 0
-    for block in doc.blocks:
-        rows = [int(p) for p in block.prefixes if not p.startswith("sep:")] if block.kind == "table" else []
-        if block.kind == "list" and len(block.items) > MAX_BLOCKS or len(rows) > MAX_BLOCKS:
-            what = "items" if block.kind == "list" else "rows"
-            problems.append(Problem(doc.name, block.line, f"more than {MAX_BLOCKS} {what} in one {block.kind} "
-                                    "(Markdown slows down sharply on so many)", f"split the {block.kind}"))
-        elif rows and max(rows) > MAX_BLOCKS:
-            problems.append(Problem(doc.name, block.line, f"a table row of more than {MAX_BLOCKS} cells",
-                                    "split the table"))
-        for text in block.items:
-            if found := inline_problem(text, KIND_NAMES.get(block.kind, "paragraph")):
-                problems.append(Problem(doc.name, lines.get((block.line, text), block.line), *found))
-                break  # one message per block is enough
+    parsed = parse_body(doc.body, doc.body_line)
+    problems = crowding_problems(doc, parsed)
+    references = 0
+    seen: set[str] = set()
+    for seg in parsed.segments:
+        if seg.kind not in seen and (found := inline_problem(seg.text, seg.kind)):
+            seen.add(seg.kind)  # one message per kind of text is enough
+            problems.append(Problem(doc.name, seg.line, *found))
         before = references
-        references += sum(len(FOOTNOTE_REFERENCE.findall(t)) for t in block.items)
+        references += len(FOOTNOTE_REFERENCE.findall(seg.text))
         if before <= MAX_FOOTNOTES < references:
-            problems.append(Problem(doc.name, block.line, f"more than {MAX_FOOTNOTES} footnote references "
+            problems.append(Problem(doc.name, seg.line, f"more than {MAX_FOOTNOTES} footnote references "
                                     "(Markdown and the PDF renderer slow down sharply on so many)",
                                     "keep the notes that matter, or split the document"))
-        if block.kind == "footnote":
-            notes += len(block.items)
-            if notes - len(block.items) <= MAX_FOOTNOTES < notes:
-                problems.append(Problem(doc.name, block.line, f"more than {MAX_FOOTNOTES} footnotes",
-                                        "keep the notes that matter, or split the document"))
     return problems
+
+
+def crowding_problems(doc: Document, parsed: ParsedBody) -> list[Problem]:
+    """Blocks, list items, table rows or cells, and footnotes beyond html/markdown.py's limits in a row,
+    at the line of the first one beyond: Markdown's inline pass is quadratic in their number."""
+    from ..html.markdown import MAX_BLOCKS, MAX_FOOTNOTES
+
+    problems = []
+    for element in parsed.tree.iter():
+        children = list(element)
+        notes = element.tag == "ol" and element in _footnote_lists(parsed.tree)
+        limit = MAX_FOOTNOTES if notes else MAX_BLOCKS
+        if len(children) <= limit:
+            continue
+        what = CROWDED.get("footnotes" if notes else element.tag, "")
+        line = parsed.line_of(children[limit]) or parsed.line_of(element)
+        fix = ("keep the notes that matter, or split the document" if notes else
+               "split the list" if element.tag in ("ul", "ol") else
+               "split the table" if element.tag in ("tbody", "tr") else "split the document")
+        problems.append(Problem(doc.name, line, what.format(limit=limit) or
+                                f"more than {limit} blocks in a row (Markdown slows down sharply on so many)", fix))
+    return problems
+
+
+def _footnote_lists(tree: Any) -> list[Any]:
+    return [ol for div in tree.iter("div") if "footnote" in div.get("class", "").split() for ol in div.iter("ol")]
+
+
+# What too many children of an element are, in messages.
+CROWDED = {"div": "more than {limit} paragraphs, headings, lists and tables",
+           "ul": "more than {limit} items in one list", "ol": "more than {limit} items in one list",
+           "tbody": "more than {limit} rows in one table", "tr": "a table row of more than {limit} cells",
+           "footnotes": "more than {limit} footnotes"}
 
 
 # colspan="…" / rowspan="…" as written in raw HTML (quoted or not), with HTML's integer prefix.
@@ -262,9 +278,7 @@ def image_sources(doc: Document, lang: str) -> list[str]:
     """The image references of a document's Markdown (and raw HTML), each once, data: URLs included."""
     import html
 
-    from ..html.markdown import markdown_to_html
-
-    found = dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(markdown_to_html(doc.markdown(), lang)))
+    found = dict.fromkeys(html.unescape(s) for s in IMG_SRC.findall(_html(doc, lang)))
     return list(found)
 
 
@@ -341,9 +355,9 @@ def catalog_problems(campaign: Campaign, langs: list[str]) -> list[Problem]:
 
     problems = []
     for lang in langs:
-        if lang == campaign.source_language:
-            continue
         path = catalog_path(campaign.root, lang)
+        if lang == campaign.source_language and not catalog_exists(path):
+            continue  # the source language needs no catalog (one it has may override template labels)
         name = path.relative_to(campaign.root).as_posix()
         data = b""
         if catalog_exists(path):

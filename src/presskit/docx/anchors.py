@@ -55,13 +55,13 @@ class Anchors:
         return self.names.get(el.get("id", "")) if el.get("id") else self.heading_names.get(el)
 
     def suggestion(self, href: str) -> str:
-        """The fix for a link to no id: the id it was probably meant for (the same letters without
-        diacritics: '#turpmakie-soli' for a heading 'Turpmākie soļi', whose id is 'turpmākie-soļi'), or
+        """The fix for a link to no id: the id it was probably meant for (the same letters but for
+        accents: '#turpmākie-soļi' for the heading 'Turpmākie soļi', whose id is 'turpmakie-soli'), or
         any id of the document."""
         wanted = ox.bookmark_name(href[1:])
         near = next((i for i in self.names if ox.bookmark_name(i) == wanted), None)
         if near is not None:
-            return f"write #{near}, the id of that heading or element (ids keep their letters)"
+            return f"write #{near}, the id of that heading or element"
         example = next(iter(self.names), None) or next(iter(self.by_words), "heading").replace("_", "-")
         return f"link to an id the document has, e.g. #{example}, or give the target an id ({{#id}} after a heading)"
 

@@ -11,21 +11,28 @@ before anything is rendered, and markdown_to_html() refuses it in any case.
 
 from __future__ import annotations
 
+import html
 import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from xml.etree.ElementTree import Comment, Element
 
 import markdown
 from markupsafe import Markup
 
 from ..errors import ContentError, Problem
 from ..languages import language
+from ..source.markdown import new_markdown
 from .sanitize import sanitize_html
 
-if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
-
-MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "smarty", "sane_lists"]
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Where the rendered HTML splits into sections: a comment no author writes (raw HTML keeps its comments
+# until sanitising, so a fixed text could be forged).
+SECTION_MARK = f"presskit-section-{secrets.token_hex(8)}"
+H1 = re.compile(r"\s*<h1([^>]*)>(.*?)</h1>\s*", re.S)
+ID = re.compile(r'\bid="([^"]*)"')
 
 # Per paragraph (list item, table cell, heading, footnote; a translation): the characters, the '['
 # and the '<' it may hold. Measured worst cases at these limits: ~0.4 s a paragraph of '[', ~0.5 s
@@ -122,30 +129,92 @@ class _Guard(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]  # Ma
                               "keep the notes that matter, or split the document")
 
 
+class _HeadingIds(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
+    """After toc (5): a translation's headings keep the source's ids, so links to them still work;
+    the source's own ids are recorded for that."""
+
+    def run(self, root: Element) -> None:
+        wanted: tuple[str, ...] | None = self.md.presskit_heading_ids
+        headings = [e for e in root.iter() if e.tag in HEADING_TAGS]
+        if wanted is not None and len(wanted) == len(headings):
+            for element, id_ in zip(headings, wanted):
+                element.set("id", id_)
+        self.md.presskit_found_ids = tuple(e.get("id", "") for e in headings)
+
+
+class _SectionMarks(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
+    """Last: a marker before each top-level <h1>, where the rendered HTML is split into sections."""
+
+    def run(self, root: Element) -> None:
+        for index in reversed([i for i, e in enumerate(root) if e.tag == "h1"]):
+            mark = Comment(SECTION_MARK)
+            mark.tail = "\n"
+            root.insert(index, mark)
+
+
 @lru_cache(maxsize=32)
 def _markdown(lang: str) -> markdown.Markdown:
-    ldq, rdq, lsq, rsq = language(lang).quotes
-    quotes = {"left-double-quote": ldq, "right-double-quote": rdq,
-              "left-single-quote": lsq, "right-single-quote": rsq}
-    md = markdown.Markdown(
-        extensions=MARKDOWN_EXTENSIONS,
-        extension_configs={"smarty": {"substitutions": quotes},
-                           "footnotes": {"BACKLINK_TEXT": ""}},
-        output_format="html",
-    )
+    md = new_markdown(language(lang).quotes)
     md.treeprocessors.register(_Guard(md), "presskit-limits", 21)  # inline patterns run at 20
+    md.treeprocessors.register(_HeadingIds(md), "presskit-heading-ids", 4)
+    md.treeprocessors.register(_SectionMarks(md), "presskit-sections", 1)
     return md
 
 
-@lru_cache(maxsize=2048)  # print and screen editions, and every recipient copy, convert the same text
-def markdown_to_html(text: str, lang: str) -> Markup:
-    """Render Markdown to HTML with the language's own quotation marks, sanitised (see sanitize.py).
+@dataclass(frozen=True)
+class Section:
+    """A part of the body: a level-1 heading (its inner HTML and id) and what follows it."""
 
+    title: Markup
+    id: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A Markdown body rendered and sanitised, whole and split at its level-1 headings."""
+
+    html: Markup
+    sections: tuple[Section, ...]
+    heading_ids: tuple[str, ...]
+
+
+@lru_cache(maxsize=512)  # print and screen editions, and every recipient copy, render the same text
+def render_markdown(body: str, lang: str, translations: tuple[str, ...] | None = None) -> Rendered:
+    """Render a Markdown body with the language's quotation marks, sanitised (see sanitize.py).
+
+    *translations*, when given, replace the body's segments (source/markdown.body_segments, in that
+    order) before inline Markdown is read; headings then keep the source's ids.
     Raises MarkupLimit for text beyond the limits of this module.
     """
-    if found := unclosed_tag_problem(text):
+    if found := unclosed_tag_problem(body):
         at, message, fix = found
-        raise MarkupLimit(text[at: at + 60], message, fix)
+        raise MarkupLimit(body[at: at + 60], message, fix)
     md = _markdown(lang)
     md.reset()
-    return Markup(sanitize_html(md.convert(text)))
+    md.presskit_heading_ids = None
+    if translations is not None:
+        md.presskit_heading_ids = render_markdown(body, lang).heading_ids
+        answers = iter(translations)
+        md.presskit_visit = lambda kind, text: next(answers, text)
+    try:
+        html = md.convert(body)
+    finally:
+        md.presskit_visit = None
+    parts = [sanitize_html(part) for part in html.split(f"<!--{SECTION_MARK}-->")]
+    return Rendered(Markup("".join(parts)), tuple(_sections(parts)), md.presskit_found_ids)
+
+
+def _sections(parts: list[str]) -> Iterator[Section]:
+    for index, part in enumerate(parts):
+        m = H1.match(part)
+        if m:
+            id_ = ID.search(m.group(1))
+            yield Section(Markup(m.group(2)), html.unescape(id_.group(1)) if id_ else "", Markup(part[m.end():]))
+        elif part.strip() or index:
+            yield Section(Markup(""), "", Markup(part))
+
+
+def markdown_to_html(text: str, lang: str) -> Markup:
+    """Render one Markdown text (a body with no translation) to sanitised HTML."""
+    return render_markdown(text, lang).html

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..errors import Problem, TemplateError
 from ..languages import language
 from ..source.templates import main_template, template_environment
-from .markdown import markdown_to_html
+from .markdown import render_markdown
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,17 +79,9 @@ def qr_code_svg(url: str) -> str:
 def document_context(page: Page) -> dict[str, Any]:
     """Front matter, body HTML and sections (split at level-1 headings) for templates."""
     doc = page.document
-    sections = []
-    for blocks in doc.sections():
-        heading = blocks[0] if blocks[0].kind == "heading" else None
-        body = "\n\n".join(b.markdown() for b in (blocks[1:] if heading else blocks))
-        sections.append({
-            "title": markdown_to_html(heading.items[0], page.lang).removeprefix("<p>").removesuffix(
-                "</p>") if heading else "",
-            "html": markdown_to_html(body, page.lang),
-        })
-    return {"meta": doc.meta, "html": markdown_to_html(doc.markdown(), page.lang),
-            "sections": sections}
+    rendered = render_markdown(doc.body, page.lang, doc.translations)
+    sections = [{"title": s.title, "id": s.id, "html": s.html} for s in rendered.sections]
+    return {"meta": doc.meta, "html": rendered.html, "sections": sections}
 
 
 def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], str]) -> str:
@@ -107,8 +99,11 @@ def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], st
         raise TemplateError(Problem(_template_name(exc.filename, page), exc.lineno,
                                     f"template syntax error: {exc.message}",
                                     "fix the Jinja tag on that line")) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(Problem(f"templates/{name}", None, f"template '{exc.name}' not found",
+    except jinja2.TemplateNotFound as exc:  # the main template, or one it includes at a line
+        file, line = _render_location(exc, page)
+        if line is None:
+            file = f"templates/{name}"
+        raise TemplateError(Problem(file, line, f"template '{exc.name}' not found",
                                     "create it or correct the include/extends name")) from None
     except jinja2.UndefinedError as exc:
         file, line = _render_location(exc, page)

@@ -69,23 +69,38 @@ def read_catalog_bytes(path: Path, root: Path) -> bytes:
 
 @dataclass
 class Localizer:
-    """Replaces source segments by their translations; records what was missing or stale."""
+    """Replaces source segments by their translations and template labels by theirs; records what was
+    missing or stale.
+
+    Segments come from the campaign's catalog (none for the source language). Labels, a template's
+    t("…") strings with English msgids, come from the campaign's catalog when it has a current
+    translation of them (an override; the source language may have a catalog for that alone), else
+    from the catalog presskit ships (i18n/labels/); English needs none. Anything else is missing.
+    """
 
     lang: str
     messages: Messages = field(default_factory=dict)
-    catalog_name: str = ""
+    catalog_name: str = ""  # the campaign's catalog (content/translations/<lang>.po), also when absent
     missing: list[Problem] = field(default_factory=list)
     draft: bool = False
     used: set[str] = field(default_factory=set)  # msgids this output asked for
     catalog_digest: str | None = None  # SHA-256 of the catalog file as it was read
+    source_lang: str = ""  # the campaign's source language ("" : lang is the source)
 
-    def fingerprint(self) -> dict[str, Any] | None:
-        """What a built output records about its catalog: the file's digest (the fast path of a
-        no-op build) and the entries it asked for, with a digest of their translations."""
-        if not self.catalog_name:
-            return None
+    @property
+    def is_source(self) -> bool:
+        """Whether this is the source language, whose segments are their own text."""
+        return not self.source_lang or self.source_lang == self.lang
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What a built output records about its translations: the catalog file's digest (the fast path
+        of a no-op build), the entries it asked for with a digest of their translations, and the
+        digest of presskit's label catalog for the language."""
+        from .labels import labels_digest
+
         ids = sorted(self.used)
-        return {"catalog": self.catalog_digest, "ids": ids, "used": entries_digest(self.messages, ids)}
+        return {"catalog": self.catalog_digest, "ids": ids, "used": entries_digest(self.messages, ids),
+                "labels": labels_digest(self.lang)}
 
     def translate(self, segment: Segment, source_name: str = "") -> str:
         """The translation of a segment; the source text (recorded as a problem) when there is none."""
@@ -97,15 +112,44 @@ class Localizer:
         return segment.text
 
     def gettext(self, text: str) -> str:
-        """Template strings: the translation, or the source string (recorded as missing)."""
-        if not self.catalog_name:
-            return text
+        """A template label: the campaign's override, else presskit's translation, else (recorded as
+        missing) the msgid; {language} becomes the source language's name."""
+        from .labels import fill_label, is_english, shipped_label
+
         self.used.add(text)
         found = self.messages.get(text)
+        source = self.source_lang or self.lang
         if found and found[0] and not found[1]:
-            return found[0]
-        self._record(text, found, "the templates")
-        return text
+            return fill_label(found[0], self.lang, source)
+        if not (found and found[0] and found[1]):  # a stale override is reported, not passed over
+            shipped = shipped_label(self.lang, text)
+            if shipped is not None:
+                return fill_label(shipped, self.lang, source)
+            if is_english(self.lang):
+                return fill_label(text, self.lang, source)
+        if found is None or not found[0]:
+            self._missing_label(text, found)
+        else:
+            self._record(text, found, "the templates")
+        return fill_label(text, self.lang, source)
+
+    def _missing_label(self, text: str, found: tuple[str, bool, int | None] | None) -> None:
+        from babel import Locale, UnknownLocaleError
+
+        from .labels import shipped_languages
+
+        if any(p.message.endswith(f"label “{short(text)}”") for p in self.missing):
+            return
+        try:
+            name = Locale.parse(self.lang.replace("-", "_")).english_name or self.lang
+        except (UnknownLocaleError, ValueError):
+            name = self.lang
+        line = found[2] if found else None
+        self.missing.append(Problem(
+            self.catalog_name, line,
+            f"presskit has no {name} ({self.lang}) translation of the template label “{short(text)}”",
+            f"add msgid \"{text}\" with its {name} msgstr to {self.catalog_name} (presskit i18n update adds "
+            f"the entry); presskit ships labels for {', '.join(shipped_languages())}"))
 
     def _record(self, text: str, found: tuple[str, bool, int | None] | None, origin: str) -> None:
         if any(p.message.endswith(f"“{short(text)}”") for p in self.missing):
@@ -220,16 +264,15 @@ def entry_problems(msgid: str, msgstr: str) -> list[tuple[str, str]]:
 
 
 def load_localizer(root: Path, lang: str, source_lang: str) -> Localizer:
-    """A Localizer for *lang*; the source language translates to itself."""
-    if lang == source_lang:
-        return Localizer(lang)
+    """A Localizer for *lang*. The source language translates to itself; a catalog of its own, if the
+    campaign keeps one, only overrides template labels."""
     path = catalog_path(root, lang)
     name = relpath(path, root)
     if not catalog_exists(path):
-        return Localizer(lang, catalog_name=name)
+        return Localizer(lang, catalog_name=name, source_lang=source_lang)
     data = read_catalog_bytes(path, root)
     return Localizer(lang, catalog_messages(path, root, lang, data), name,
-                     catalog_digest=hashlib.sha256(data).hexdigest())
+                     catalog_digest=hashlib.sha256(data).hexdigest(), source_lang=source_lang)
 
 
 # Parsed catalogs per process, keyed by the file's bytes (watch mode and decide() read them again).
@@ -251,36 +294,9 @@ def catalog_messages(path: Path, root: Path, lang: str, data: bytes) -> Messages
 
 def localize(document: Document, localizer: Localizer) -> Document:
     """The document in the localizer's language (identity for the source language)."""
-    if not localizer.catalog_name:
+    if localizer.is_source:
         return document
-    lines = segment_lines(document)
-
-    def translate(seg: Segment) -> str:
-        seg = dataclasses.replace(seg, line=lines.get((seg.line, seg.text), seg.line))
-        return localizer.translate(seg, document.name)
-
-    return document.localized(translate)
-
-
-def segment_lines(document: Document) -> dict[tuple[int, str], int]:
-    """(block line, text) → the source line where that list item, quote line or table cell starts.
-
-    The content model keeps one line per block; translators and error messages need the item's own.
-    """
-    try:
-        source = document.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-    except OSError:
-        return {}
-    found = {}
-    for block in document.blocks:
-        cursor = block.line - 1
-        for text in block.items:
-            probe = text.strip()[:24]
-            for i in range(cursor, min(len(source), cursor + 200)):
-                if probe and probe in source[i]:
-                    found[(block.line, text)], cursor = i + 1, i  # cells of a table row share a line
-                    break
-    return found
+    return document.localized(lambda seg: localizer.translate(seg, document.name))
 
 
 def campaign_segments(campaign: Campaign) -> list[Segment]:
@@ -291,7 +307,7 @@ def campaign_segments(campaign: Campaign) -> list[Segment]:
 
 def localize_campaign(campaign: Campaign, localizer: Localizer) -> Campaign:
     """A copy of the campaign whose printed fields are in the localizer's language."""
-    if not localizer.catalog_name:
+    if localizer.is_source:
         return campaign
     changes: dict[str, Any] = {seg.context.split(":")[1]: localizer.translate(seg, CAMPAIGN_FILE)
                                for seg in campaign_segments(campaign)}
@@ -306,12 +322,15 @@ def entries_digest(messages: Messages, ids: list[str]) -> str:
 
 def translation_changed(root: Path, lang: str, source_lang: str, recorded: dict[str, Any] | None) -> bool:
     """True when the catalog entries an output used differ from those it was built with — so a
-    handout translation edit does not rebuild the brochure. The source text and templates are
-    inputs of their own: if they change, so may the entries used, and the output is rebuilt anyway."""
-    if lang == source_lang:
-        return recorded is not None
+    handout translation edit does not rebuild the brochure — or presskit's label catalog for the
+    language changed. The source text and templates are inputs of their own: if they change, so may
+    the entries used, and the output is rebuilt anyway."""
+    from .labels import labels_digest
+
     if not isinstance(recorded, dict) or "ids" not in recorded:
         return True  # never recorded (or by an older presskit)
+    if recorded.get("labels") != labels_digest(lang):
+        return True
     path = catalog_path(root, lang)
     if not catalog_exists(path):
         data = None

@@ -14,7 +14,7 @@ from ..errors import Problem, UsageError, relpath
 from ..files import atomic_write
 from ..source.config import Campaign
 from ..source.containment import TEMPLATE, read_project_file
-from ..source.content import load_document, translatable_meta
+from ..source.content import load_document
 from .catalogs import (
     CAMPAIGN_FILE,
     campaign_segments,
@@ -22,16 +22,14 @@ from .catalogs import (
     catalog_path,
     read_catalog,
     read_catalog_bytes,
-    segment_lines,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Container, Iterable, Mapping
 
     from rich.console import JustifyMethod
     from rich.table import Table
 
-    from ..source.content import Document
 
     MessageId = str | tuple[str, ...] | list[str]  # a Babel message's id: a tuple or list for plural forms
 
@@ -87,9 +85,13 @@ def _remember(key: tuple[str, str, bytes], value: list[tuple[str, int, str]]) ->
     return value
 
 
-def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> Catalog:
+def extract_template(campaign: Campaign, lang: str, only: str | None = None,
+                     overrides: Container[str] = ()) -> Catalog:
     """The messages a language needs: segments of every output built in it (or of the *only* one),
-    its templates, campaign fields."""
+    campaign fields, and the template labels presskit has no translation of into *lang* (with those
+    in *overrides*: labels the campaign's catalog already translates itself)."""
+    from .labels import is_english, shipped_label
+
     root = campaign.root
     template = Catalog(locale=lang, project=campaign.title, fuzzy=False)
     for seg in campaign_segments(campaign):
@@ -98,24 +100,14 @@ def extract_template(campaign: Campaign, lang: str, only: str | None = None) -> 
         if lang not in out.languages or (only and name != only):
             continue
         document = load_document(root / "content" / out.document, root)
-        lines = segment_lines(document)
-        for seg, kind in zip(document.segments(), segment_kinds(document)):
-            _add(template, seg.text, (document.name, lines.get((seg.line, seg.text), seg.line)), kind)
+        for seg in document.segments():
+            _add(template, seg.text, (document.name, seg.line), seg.kind)
         for file, line, text in template_strings(root, out.template):
-            _add(template, text, (file, line), "template")
+            if text in overrides:
+                _add(template, text, (file, line), "template label (overrides presskit's translation)")
+            elif shipped_label(lang, text) is None and not is_english(lang):
+                _add(template, text, (file, line), f"template label: presskit has no translation into {lang}")
     return template
-
-
-KIND_NAMES = {"heading": "heading", "paragraph": "paragraph", "list": "list item", "quote": "quotation",
-              "footnote": "footnote", "table": "table cell"}
-
-
-def segment_kinds(document: Document) -> list[str]:
-    """What each segment of document.segments() is, for the translator (PO extracted comment)."""
-    kinds = [f"front matter: {k}" for k, v in document.meta.items() if translatable_meta(k, v)]
-    for block in document.blocks:
-        kinds.extend(KIND_NAMES.get(block.kind, block.kind) for t in block.items if t.strip())
-    return kinds
 
 
 def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str) -> None:
@@ -207,10 +199,12 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
     """
     root = campaign.root
     path = catalog_path(root, lang)
-    template = extract_template(campaign, lang)
     old = read_catalog_bytes(path, root) if catalog_exists(path) else None  # a link out is refused here
     if old is not None:
         catalog = read_catalog(path, root, lang, old)
+        # A label the catalog translates itself stays (an override); presskit translates the rest.
+        overrides = {m.id for m in catalog if isinstance(m.id, str) and m.id and m.string}
+        template = extract_template(campaign, lang, overrides=overrides)
         previous = read_previous_ids(catalog)
         before = {m.id for m in catalog if m.id}
         was_obsolete = set(catalog.obsolete)
@@ -222,6 +216,7 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
             if message.id and message.fuzzy and not message.previous_id and message.id in previous:
                 message.previous_id = previous[message.id]
     else:
+        template = extract_template(campaign, lang)
         catalog = new_catalog(campaign, lang)
         before, was_obsolete = set(), set()
         catalog.update(template)

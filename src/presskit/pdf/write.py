@@ -42,7 +42,10 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
         finisher = PrintFinisher(campaign)  # checks the ICC profile before anything is rendered
     else:
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
-    rendered = document.render(stylesheets=stylesheets, font_config=font_config(), **options)
+    # Presentational hints: an image's width and height attributes ({: width="320"}) size it, and
+    # <ol start>/<li value> number lists; the sanitiser lets through no other presentational attribute.
+    rendered = document.render(stylesheets=stylesheets, font_config=font_config(), presentational_hints=True,
+                               **options)
     if edition == "print":
         rendered = keep_pads(rendered, booklet)
         for page in rendered.pages:

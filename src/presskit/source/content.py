@@ -1,54 +1,25 @@
-"""Load Markdown documents with YAML front matter into a block model whose texts are the translation segments."""
+"""Load Markdown documents with YAML front matter; their translation segments come from source/markdown.py."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ContentError, Problem, relpath
 from .containment import DOCUMENT, read_project_text
 from .yaml import CONTROL_FIX
 
+if TYPE_CHECKING:
+    from .markdown import BodySegment
+
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
-HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t#]*$")
-LIST_ITEM = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)(.*)$")
-QUOTE = re.compile(r"^(>[ \t]?)(.*)$")
-FOOTNOTE = re.compile(r"^(\[\^[^\]]+\]:[ \t]*)(.*)$")
-TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?$")
 # Front-matter keys that are data, not prose: never offered to translators.
 UNTRANSLATED_KEYS = {"date", "published", "slug", "id", "lang", "template", "layout"}
 # Characters XML (hence DOCX, and the PDF's HTML parser) cannot carry: C0 controls but tab and newline.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-@dataclass
-class Block:
-    """A Markdown block: its translatable texts (items) and the markup around each."""
-
-    kind: str  # heading, paragraph, list, quote, footnote, table, raw
-    line: int  # 1-based line in the source file
-    items: list[str]
-    prefixes: list[str] = field(default_factory=list)
-    raw: str = ""  # source text of untranslatable blocks (code, separators, attribute lines)
-
-    def markdown(self) -> str:
-        """The block written back as Markdown."""
-        if self.kind == "raw":
-            return self.raw
-        if self.kind == "table":
-            return "\n".join(self._table_rows())
-        return "\n".join(p + t for p, t in zip(self.prefixes, self.items))
-
-    def _table_rows(self) -> Iterator[str]:
-        cells = iter(self.items)
-        for prefix in self.prefixes:
-            if prefix.startswith("sep:"):
-                yield prefix[4:]
-            else:
-                yield "| " + " | ".join(next(cells) for _ in range(int(prefix))) + " |"
 
 
 @dataclass
@@ -58,46 +29,40 @@ class Segment:
     text: str
     line: int
     context: str  # e.g. "meta:title" or "body"
+    kind: str = ""  # for the translator: "front matter: title", "heading", "table cell", …
 
 
 @dataclass
 class Document:
-    """A content file: front matter (meta) plus body blocks."""
+    """A content file: front matter (meta) plus a Markdown body, parsed once by Python-Markdown
+    (source/markdown.py); a translated document carries its body segments' translations."""
 
     path: Path
     name: str  # path relative to the project root, for messages and PO references
     meta: dict[str, Any]
     meta_lines: dict[str, int]
-    blocks: list[Block]
+    body: str
+    body_line: int = 1  # the body's first line in the file
+    translations: tuple[str, ...] | None = None  # per body segment, in order; None: the source
+
+    def body_segments(self) -> tuple[BodySegment, ...]:
+        from .markdown import body_segments  # Markdown only when a body is read (a no-op build reads none)
+
+        return body_segments(self.body, self.body_line)
 
     def segments(self) -> list[Segment]:
         """Every translatable text, in reading order: front matter fields first, then the body."""
-        out = [Segment(v, self.meta_lines.get(k, 1), f"meta:{k}") for k, v in self.meta.items()
-               if translatable_meta(k, v)]
-        for block in self.blocks:
-            out.extend(Segment(t, block.line, "body") for t in block.items if t.strip())
+        out = [Segment(v, self.meta_lines.get(k, 1), f"meta:{k}", f"front matter: {k}")
+               for k, v in self.meta.items() if translatable_meta(k, v)]
+        out.extend(Segment(s.text, s.line, "body", s.kind) for s in self.body_segments())
         return out
 
     def localized(self, translate: Callable[[Segment], str]) -> Document:
         """A copy with every segment replaced by translate(segment)."""
-        meta = {k: translate(Segment(v, self.meta_lines.get(k, 1), f"meta:{k}"))
+        meta = {k: translate(Segment(v, self.meta_lines.get(k, 1), f"meta:{k}", f"front matter: {k}"))
                 if translatable_meta(k, v) else v for k, v in self.meta.items()}
-        blocks = [replace(b, items=[translate(Segment(t, b.line, "body")) if t.strip() else t
-                                    for t in b.items]) for b in self.blocks]
-        return replace(self, meta=meta, blocks=blocks)
-
-    def markdown(self) -> str:
-        """The body as Markdown (blocks separated by blank lines)."""
-        return "\n\n".join(b.markdown() for b in self.blocks) + "\n"
-
-    def sections(self) -> list[list[Block]]:
-        """The body split at level-1 headings; text before the first heading is its own section."""
-        out: list[list[Block]] = [[]]
-        for b in self.blocks:
-            if b.kind == "heading" and b.prefixes[0].startswith("# "):
-                out.append([])
-            out[-1].append(b)
-        return [s for s in out if s]
+        translations = tuple(translate(Segment(s.text, s.line, "body", s.kind)) for s in self.body_segments())
+        return replace(self, meta=meta, translations=translations)
 
 
 def translatable_meta(key: str, value: object) -> bool:
@@ -131,10 +96,9 @@ def load_document(path: Path, root: Path) -> Document:
     elif text.startswith("---\n"):
         raise ContentError(Problem(name, 1, "front matter is not closed",
                                    "end the YAML block with a line containing only ---"))
-    blocks = parse_blocks(text, body_start)
-    if not blocks and not meta:
+    if not text.strip() and not meta:
         raise ContentError(Problem(name, 1, "document is empty", "write some content or remove the file"))
-    return Document(path, name, meta, meta_lines, blocks)
+    return Document(path, name, meta, meta_lines, text, body_start)
 
 
 # Parsed front matter per process, by its text: every output of a document reads it (36 files,
@@ -165,66 +129,3 @@ def _parse_front_matter(source: str, name: str) -> tuple[dict[str, Any], dict[st
                                    "write e.g. 'title: My title'"))
     # A path of length one is a top-level key, and YAML mapping keys are strings.
     return data, {cast(str, path[0]): line + 1 for path, line in lines.items() if len(path) == 1}
-
-
-def parse_blocks(text: str, first_line: int = 1) -> list[Block]:
-    """Split a Markdown body into blocks; list items, table cells and headings become own items."""
-    blocks: list[Block] = []
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        start = i
-        if lines[i].lstrip().startswith(("```", "~~~")):
-            fence = lines[i].lstrip()[:3]
-            i += 1
-            while i < len(lines) and not lines[i].lstrip().startswith(fence):
-                i += 1
-            i += 1
-        else:
-            while i < len(lines) and lines[i].strip():
-                i += 1
-        blocks.append(_block(lines[start:i], first_line + start))
-    return blocks
-
-
-def _block(lines: list[str], line: int) -> Block:
-    first = lines[0]
-    if first.lstrip().startswith(("```", "~~~", "<", "{:")) or first.startswith("    "):
-        return Block("raw", line, [], raw="\n".join(lines))
-    if len(lines) == 1 and (m := HEADING.match(first)):
-        return Block("heading", line, [m.group(2)], [m.group(1)])
-    if first.startswith("|"):
-        return _table(lines, line)
-    for kind, pattern in (("list", LIST_ITEM), ("quote", QUOTE), ("footnote", FOOTNOTE)):
-        if pattern.match(first):
-            return _items(kind, pattern, lines, line)
-    return Block("paragraph", line, [" ".join(s.strip() for s in lines)], [""])
-
-
-def _items(kind: str, pattern: re.Pattern[str], lines: list[str], line: int) -> Block:
-    """Items of a list or quote; continuation lines join the item above."""
-    items: list[str] = []
-    prefixes: list[str] = []
-    for text in lines:
-        m = pattern.match(text)
-        if m and not (kind == "quote" and items):
-            prefixes.append(m.group(1))
-            items.append(m.group(2).strip())
-        else:
-            items[-1] += " " + (m.group(2) if m else text).strip()
-    return Block(kind, line, items, prefixes)
-
-
-def _table(lines: list[str], line: int) -> Block:
-    items, prefixes = [], []
-    for row in lines:
-        if TABLE_SEPARATOR.match(row.strip()):
-            prefixes.append("sep:" + row)
-            continue
-        cells = [c.strip() for c in row.strip().strip("|").split("|")]
-        prefixes.append(str(len(cells)))
-        items.extend(cells)
-    return Block("table", line, items, prefixes)

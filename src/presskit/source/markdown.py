@@ -11,6 +11,7 @@ equals its msgid renders exactly the source (tests/test_markdown_parse.py).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -92,6 +93,8 @@ class _Texts(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
             return
         stash = self.md.htmlStash.rawHtmlBlocks
         code_blocks = getattr(self.md, "presskit_code_blocks", 0)
+        holders: dict[int, int] = {}
+        count = 0
         for element, parent, in_note in _walk(root, None, False):
             for attr in ("text", "tail"):
                 value = getattr(element, attr)
@@ -100,13 +103,18 @@ class _Texts(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
                 if m := PLACEHOLDER.fullmatch(value.strip()):
                     index = int(m.group(1))
                     if index >= code_blocks and isinstance(stash[index], str) and _visible(stash[index]):
+                        holders.setdefault(id(element), count)
+                        count += 1
                         stash[index] = visit("HTML block", stash[index])
                     continue
                 if value.strip() == TOC_MARKER or ANY_PLACEHOLDER.sub("", value).strip() == "":
                     continue
                 kind = "footnote" if in_note else _kind(element if attr == "text" else parent, parent)
+                holders.setdefault(id(element), count)
+                count += 1
                 setattr(element, attr, _visit_text(visit, kind, value, element.tag if attr == "text" else ""))
         if getattr(self.md, "presskit_collect_only", False):
+            self.md.presskit_tree, self.md.presskit_holders = root, holders
             raise _Collected
 
 
@@ -166,12 +174,21 @@ def segment_text(text: str) -> str:
     return out
 
 
+def heading_slug(text: str, separator: str) -> str:
+    """A heading's id: its words in lowercase joined by '-', accents dropped (Latvian "Turpmākie soļi"
+    → turpmakie-soli, as authors type it) but letters of every script kept (Russian, Arabic and
+    Chinese headings get anchors of their own letters, not empty or numbered ones)."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return str(slugify_unicode(unicodedata.normalize("NFC", bare), separator))
+
+
 def new_markdown(quotes: tuple[str, str, str, str] | None = None) -> markdown.Markdown:
     """A Markdown instance of the dialect; *quotes* (left/right double, left/right single) for smarty."""
     configs: dict[str, dict[str, Any]] = {
         "footnotes": {"BACKLINK_TEXT": ""},
-        # Heading ids keep their letters: Latvian, Arabic, Russian and Chinese headings get usable anchors.
-        "toc": {"slugify": slugify_unicode},
+        "toc": {"slugify": heading_slug},
     }
     if quotes:
         ldq, rdq, lsq, rsq = quotes
@@ -196,8 +213,25 @@ def _parser() -> markdown.Markdown:
     return new_markdown()
 
 
-@lru_cache(maxsize=64)  # every output of a document, and the catalog update, read the same body
-def body_segments(body: str, first_line: int = 1) -> tuple[BodySegment, ...]:
+@dataclass(frozen=True)
+class ParsedBody:
+    """A body's segments, and its block tree as the segments were read from it (for validation's
+    counts; not to be changed). *holders* maps an element to the index of its first segment."""
+
+    segments: tuple[BodySegment, ...]
+    tree: Element
+    holders: dict[int, int]
+
+    def line_of(self, element: Element) -> int | None:
+        """The line of the first segment in *element*, if it holds one."""
+        for inner in element.iter():
+            if id(inner) in self.holders:
+                return self.segments[self.holders[id(inner)]].line
+        return None
+
+
+@lru_cache(maxsize=64)  # every output of a document, validation and the catalog update read the same body
+def parse_body(body: str, first_line: int = 1) -> ParsedBody:
     """The translatable texts of a Markdown body in tree order, each with the line it starts on."""
     found: list[tuple[str, str]] = []
 
@@ -214,40 +248,50 @@ def body_segments(body: str, first_line: int = 1) -> tuple[BodySegment, ...]:
         pass
     finally:
         md.presskit_visit, md.presskit_collect_only = None, False
-    return tuple(_with_lines(found, body.split("\n"), first_line))
+    tree, holders = md.presskit_tree, md.presskit_holders
+    return ParsedBody(tuple(_with_lines(found, body, first_line)), tree, holders)
 
 
-def _with_lines(found: list[tuple[str, str]], lines: list[str], first_line: int) -> Iterator[BodySegment]:
-    """Each text's source line: the first line holding its opening words, searched forward from the
-    previous text's (footnotes move to the end of the tree, so a miss searches from the top)."""
+def body_segments(body: str, first_line: int = 1) -> tuple[BodySegment, ...]:
+    """The translatable texts of a Markdown body in tree order, each with the line it starts on."""
+    return parse_body(body, first_line).segments
+
+
+def _with_lines(found: list[tuple[str, str]], body: str, first_line: int) -> Iterator[BodySegment]:
+    """Each text's source line: where its opening words stand, searched forward from the end of the
+    previous text (footnotes move to the end of the tree, so a miss searches from the top)."""
+    starts = [0] + [m.end() for m in re.finditer("\n", body)]
     cursor = 0
-    rows = [line if "|" in line else "" for line in lines]  # where table cells can be
     for kind, text in found:
-        probe = _probe(text)
-        among = rows if kind == "table cell" else lines
-        at = _find(among, probe, cursor)
+        head, row = _words(text, first=True), kind == "table cell"
+        at = _search(body, head, cursor, row)
         if at is None:
-            at = _find(among, probe, 0)
+            at = _search(body, head, 0, row)
         if at is not None:
-            cursor = at
-        yield BodySegment(text, first_line + (at if at is not None else cursor), kind)
+            end = _search(body, _words(text, first=False), at[0], row)
+            cursor = end[1] if end is not None else at[1]
+        offset = at[0] if at is not None else cursor
+        yield BodySegment(text, first_line + bisect.bisect_right(starts, offset) - 1, kind)
 
 
-def _probe(text: str) -> str:
-    first = TAG.sub("", text.split("\n")[0]) if text.lstrip().startswith("<") else text.split("\n")[0]
-    words = first.strip().split(" ")
-    return " ".join(words[:4])[:40]
+def _words(text: str, first: bool) -> list[str]:
+    words = text.split()  # a segment is its source text (soft breaks and indents aside), raw HTML too
+    return words[:4] if first else words[-3:]
 
 
-def _find(lines: list[str], probe: str, start: int) -> int | None:
-    """The first line from *start* holding *probe* as whole words (a table cell "a" is not the "a" of
-    "and"); failing that, its first word (a probe may span a soft line break)."""
-    for words in (probe, probe.split(" ")[0]):
-        if not words:
-            return None
-        pattern = re.compile((r"\b" if words[0].isalnum() else "") + re.escape(words)
-                             + (r"\b" if words[-1].isalnum() else ""))
-        for i in range(start, len(lines)):
-            if pattern.search(lines[i]):
-                return i
+def _search(body: str, words: list[str], start: int, row: bool = False) -> tuple[int, int] | None:
+    """(start, end) of *words* in *body* from *start*, as whole words, across line breaks and the
+    quote markers that begin continued lines; with *row*, on a line holding a '|' (a table row)."""
+    if not words:
+        return None
+    pattern = r"[\s>]+".join(re.escape(w) for w in words)
+    if words[0][0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if words[-1][-1].isalnum():
+        pattern += r"(?!\w)"
+    for m in re.compile(pattern).finditer(body, start):
+        line_start = body.rfind("\n", 0, m.start()) + 1
+        line_end = body.find("\n", m.end())
+        if not row or "|" in body[line_start: line_end if line_end >= 0 else len(body)]:
+            return m.start(), m.end()
     return None
