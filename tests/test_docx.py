@@ -59,13 +59,6 @@ def styles(document):
     return [(p.style.name, p.text) for p in document.paragraphs]
 
 
-def _captions_are_elements() -> bool:
-    """Whether the HTML stage turns a ': caption' paragraph by a table into the table's <caption>
-    (issue 13: the Markdown dialect of source/markdown.py); until it does, the DOCX shows the paragraph
-    as written."""
-    return "<caption>" in markdown_to_html(": c\n\n| a |\n| --- |\n| b |", "lv")
-
-
 def test_every_paragraph_has_a_house_style(general):
     found = styles(general)
     assert {s for s, _ in found} <= BODY_STYLES
@@ -73,10 +66,7 @@ def test_every_paragraph_has_a_house_style(general):
     assert [t for s, t in found if s == "Heading 1"] == BRIEFING_HEADINGS_1
     assert [t for s, t in found if s == "Heading 3"] == BRIEFING_HEADINGS_3
     assert [t for s, t in found if s == "Quote"] == [BRIEFING_QUOTE]
-    if _captions_are_elements():
-        assert [t for s, t in found if s == "Caption"] == [BRIEFING_CAPTION]
-    else:  # the paragraph as written, until the HTML stage makes it a <caption>
-        assert ("Normal", f": {BRIEFING_CAPTION}") in found
+    assert [t for s, t in found if s == "Caption"] == [BRIEFING_CAPTION]
     assert found[-1] == ("Contact", BRIEFING_CONTACT)
     # no direct formatting where a style can carry it: runs carry at most a character style
     for p in general.element.body.iter(f"{W}r"):
@@ -192,8 +182,7 @@ def test_text_matches_the_source_segment_by_segment(general, built):
         if isinstance(item, docx.table.Table):
             blocks += [c.text for row in item.rows for c in row.cells]
         else:
-            # until the HTML stage makes ': caption' a <caption>, the paragraph shows as written
-            blocks.append(item.text if _captions_are_elements() else item.text.removeprefix(": "))
+            blocks.append(item.text)
     with zipfile.ZipFile(built / GENERAL) as zf:
         notes = lxml.etree.fromstring(zf.read("word/footnotes.xml"))
     footnotes = ["".join(t.text for t in fn.iter(f"{W}t")).strip() for fn in notes.iter(f"{W}footnote")]
