@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 FIELD_PLACEHOLDER = re.compile(r"\{(PAGE|NUMPAGES)\}")
 XML_SPACE = qn("xml:space")
 W_VAL = qn("w:val")
-W_PSTYLE = qn("w:pStyle")
+W_PSTYLE, W_PPR = qn("w:pStyle"), qn("w:pPr")
 W_P, W_TR, W_TC, W_GRIDCOL = qn("w:p"), qn("w:tr"), qn("w:tc"), qn("w:gridCol")
 W_TCW = f'{qn("w:tcPr")}/{qn("w:tcW")}'
 W_W, W_TYPE = qn("w:w"), qn("w:type")
@@ -136,13 +136,19 @@ def hyperlink(runs: list[_Element], r_id: str | None = None, anchor: str | None 
     return link
 
 
-def bookmark(paragraph: _Element, bookmark_id: int, name: str) -> None:
-    """Wrap the whole content of *paragraph* (a CT_P) in a bookmark, after its w:pPr."""
+def bookmark_pair(bookmark_id: int, name: str) -> tuple[_Element, _Element]:
+    """A w:bookmarkStart and its w:bookmarkEnd."""
     start = element("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
     start.set(qn("w:name"), name)
     end = element("w:bookmarkEnd")
     end.set(qn("w:id"), str(bookmark_id))
+    return start, end
+
+
+def bookmark(paragraph: _Element, bookmark_id: int, name: str) -> None:
+    """Wrap the whole content of *paragraph* (a CT_P) in a bookmark, after its w:pPr."""
+    start, end = bookmark_pair(bookmark_id, name)
     ppr = paragraph.find(qn("w:pPr"))
     paragraph.insert(0 if ppr is None else 1, start)
     paragraph.append(end)
@@ -186,7 +192,8 @@ def footnote(footnote_id: int, paragraphs: list[_Element], char_style: str | Non
     return fn
 
 
-def restart_numbering(document: Document, paragraph_style_id: str | None, start: int = 1) -> int | None:
+def restart_numbering(document: Document, paragraph_style_id: str | None, start: int = 1,
+                      level: int = 0) -> int | None:
     """A new w:num for the list definition behind a style, restarting at *start*; its numId.
 
     Word continues a numbered list across the whole document unless each list points at its
@@ -199,7 +206,7 @@ def restart_numbering(document: Document, paragraph_style_id: str | None, start:
     numbering = document.part.numbering_part.element
     existing = numbering.num_having_numId(num_pr.numId.val)
     num = numbering.add_num(existing.abstractNumId.val)
-    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    num.add_lvlOverride(ilvl=level).add_startOverride(start)
     num_id: int = num.numId
     return num_id
 
@@ -224,6 +231,36 @@ def _rpr(r: _Element, char_style: str) -> None:
     child(child(r, "w:rPr"), "w:rStyle").set(W_VAL, char_style)
 
 
+def code_runs(text: str) -> list[_Element]:
+    """Runs for preformatted text: every space kept, each line break a w:br, each tab a w:tab."""
+    out: list[_Element] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            out.append(break_run())
+        for index, part in enumerate(line.split("\t")):
+            if index:
+                out.append(tab_run())
+            if part:
+                out.append(run(part))
+    return out
+
+
+def paragraph_properties(p: _Element, indent: tuple[int, int] | None = None, align: str | None = None) -> None:
+    """Direct paragraph properties the styles cannot know: the indent of nested content (left,
+    hanging, in twips) and a table column's alignment; in schema order after the style and numbering."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = element("w:pPr")
+        p.insert(0, ppr)
+    if indent is not None:
+        ind = child(ppr, "w:ind")
+        ind.set(qn("w:left"), str(indent[0]))
+        if indent[1]:
+            ind.set(qn("w:hanging"), str(indent[1]))
+    if align is not None:
+        child(ppr, "w:jc").set(W_VAL, align)
+
+
 def break_run() -> _Element:
     """A run holding a line break (w:br without a type)."""
     return _run_of("w:br")
@@ -244,7 +281,7 @@ def table_look(tbl: CT_Tbl, header_row: bool, first_column: bool) -> None:
         look.set(qn(f"w:{key}"), "1" if on else "0")
 
 
-def column_widths(tbl: CT_Tbl, total: int, cols: int) -> None:
+def column_widths(tbl: CT_Tbl, total: int, cols: int) -> list[int]:
     """A narrow first column (labels, dates) and the rest shared: the grid Word lays out from.
 
     *total* is the text width in EMU. Written in twips on w:gridCol and every cell's w:tcW
@@ -261,6 +298,7 @@ def column_widths(tbl: CT_Tbl, total: int, cols: int) -> None:
             assert tc_w is not None  # python-docx's new table gives every cell its w:tcW
             tc_w.set(W_TYPE, "dxa")
             tc_w.set(W_W, width)
+    return [int(w) for w in twips]
 
 
 def valued(nsptag: str, value: str) -> _Element:
