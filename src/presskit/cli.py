@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="Project folder (the one holding content/).")
-strict_option = click.option("--strict", is_flag=True, help="Treat configuration warnings as errors.")
+strict_option = click.option("--strict", is_flag=True,
+                             help="Treat configuration warnings (and, in check, glossary findings) as errors.")
 
 
 class Context:
@@ -191,6 +192,10 @@ def check(obj: Context, root: Path, strict: bool) -> None:
     from .preflight.pdf import draft_targets, preflight_project
 
     errors, warnings = catalog_checks(campaign)
+    from .i18n.glossary import check_glossary
+
+    glossary_errors, terms = check_glossary(campaign)  # a term not translated as the glossary says
+    errors, warnings = errors + glossary_errors + (terms if strict else []), warnings + ([] if strict else terms)
     for warning in warnings:
         echo(obj, f"warning: {warning}", err=True)
     findings, checked = preflight_project(campaign)
