@@ -266,3 +266,17 @@ def test_build_and_check_paths_do_not_import_translate_toolkit():
             "presskit.i18n.glossary, presskit.i18n.xliff; print('translate' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_a_segment_removed_since_the_export_keeps_its_translation_as_obsolete(project):
+    from fixture_text import HANDOUT_ITEM
+
+    export(project, "--lang", "ru")
+    edit_handout(project, f"- {HANDOUT_ITEM}\n", "")
+    run("i18n", "update", "--lang", "ru", "--root", project, check=True)
+    doc = edit(xlf(project, "ru"), lambda doc: setattr(unit(doc, HANDOUT_ITEM).find("x:target", NS), "text", "Берега"))
+    proc = do_import(project, xlf(project, "ru"))
+    assert (f"warning: {xlf(project, 'ru')}:{unit(doc, HANDOUT_ITEM).sourceline}: unit {unit_id(HANDOUT_ITEM)}: the "
+            f"segment is no longer in the source (“{HANDOUT_ITEM}”) — kept as an obsolete entry (#~) of "
+            "content/translations/ru.po — nothing to do: i18n update restores it if the segment returns\n") in proc.stderr
+    assert catalog(project, "ru").obsolete[HANDOUT_ITEM].string == "Берега"
