@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, TranslationError, relpath
 from ..files import atomic_write
-from .catalogs import catalog_exists, catalog_path, entry_problems, read_catalog, short
+from .catalogs import catalog_exists, catalog_path, entry_problems, read_catalog, read_catalog_bytes, short
 from .update import catalog_bytes, read_previous_ids
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ def import_xliff(campaign: Campaign, path: Path) -> ImportResult:
     if not catalog_exists(po):
         raise TranslationError(Problem(relpath(po, root), None, "no catalog to import into",
                                        "run presskit i18n update first"))
-    old = po.read_bytes()
+    old = read_catalog_bytes(po, root)  # the containment rule: a link out of the project is refused
     catalog = read_catalog(po, root, lang, old)
     read_previous_ids(catalog)
     result = ImportResult(name, lang, relpath(po, root))
