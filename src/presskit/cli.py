@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="Project folder (the one holding content/).")
-strict_option = click.option("--strict", is_flag=True, help="Treat configuration warnings as errors.")
+strict_option = click.option("--strict", is_flag=True,
+                             help="Treat configuration warnings (and, in check, glossary findings) as errors.")
 
 
 class Context:
@@ -191,6 +192,10 @@ def check(obj: Context, root: Path, strict: bool) -> None:
     from .preflight.pdf import draft_targets, preflight_project
 
     errors, warnings = catalog_checks(campaign)
+    from .i18n.glossary import check_glossary
+
+    glossary_errors, terms = check_glossary(campaign)  # a term not translated as the glossary says
+    errors, warnings = errors + glossary_errors + (terms if strict else []), warnings + ([] if strict else terms)
     for warning in warnings:
         echo(obj, f"warning: {warning}", err=True)
     findings, checked = preflight_project(campaign)
@@ -261,6 +266,53 @@ def i18n_status(obj: Context, langs: tuple[str, ...], root: Path, strict: bool) 
         raise PresskitError(f"translations incomplete for: {', '.join(incomplete)} "
                             "— translate the fuzzy and untranslated segments (presskit i18n update "
                             "adds missing entries)")
+
+
+@i18n.command("export")
+@click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True,
+              help="File format for the translators' tools (XLIFF 1.2).")
+@lang_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for <lang>.xlf (default: build/i18n/ of the project).")
+@root_option
+@click.pass_obj
+def i18n_export(obj: Context, fmt: str, langs: tuple[str, ...], out: Path | None, root: Path) -> None:
+    """Write each catalog as an XLIFF file for a translation agency."""
+    from .i18n.update import target_languages
+    from .i18n.xliff import export_xliff
+    from .source.containment import check_build_dir
+
+    campaign = load(root, False, obj)
+    if out is None:
+        check_build_dir(campaign.root)  # writes only into a real build/
+    for lang in target_languages(campaign, langs):
+        r = export_xliff(campaign, lang, out if out is not None else campaign.root / "build" / "i18n")
+        echo(obj, f"  wrote {r.path}: {r.units} units, {r.translated} translated, {r.fuzzy} needs-review, "
+                  f"{r.untranslated} new")
+
+
+@i18n.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@root_option
+@click.option("--strict", is_flag=True, help="Exit 1 when any unit was reported (not imported as it is).")
+@click.pass_obj
+def i18n_import(obj: Context, files: tuple[Path, ...], root: Path, strict: bool) -> None:
+    """Merge translated XLIFF files into content/translations/<lang>.po (msgstr and fuzzy flags only)."""
+    from .i18n.xliff import import_xliff
+
+    campaign = load(root, False, obj)
+    reported = []
+    for file in files:
+        r = import_xliff(campaign, file)
+        for problem in r.problems:
+            echo(obj, f"warning: {problem}", err=True)
+        echo(obj, f"  {'updated' if r.written else 'unchanged'} {r.catalog} from {r.file}: {r.changed} changed, "
+                  f"{r.unchanged} unchanged, {len(r.problems)} reported")
+        if r.problems:
+            reported.append(Problem(r.file, None, f"{len(r.problems)} unit(s) reported (warnings above)",
+                                    "correct them in the translation tool and import the file again"))
+    if reported and strict:
+        raise PresskitError(reported)
 
 
 @cli.command()
