@@ -14,9 +14,10 @@ from ..errors import PresskitError, Problem
 from .containment import IMAGE, MAX_IMAGE_BYTES, read_project_file, short_ref
 
 # What content images may be, by the format found in the file's bytes (not its name).
-# PNG and JPEG go into every output; GIF, WebP and SVG are PDF-only (python-docx cannot place them).
+# PNG, JPEG, GIF and SVG go into every output (the DOCX writer draws an SVG as a PNG:
+# docx/images.py); WebP is PDF-only (Word cannot show it).
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP", "SVG"}
-DOCX_IMAGE_FORMATS = {"PNG", "JPEG", "GIF"}
+DOCX_IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "SVG"}
 # Pixels an image may have (width × height): a 300 dpi A3 page is 17 megapixels. Checked from the
 # header before anything is decoded (a 20000×20000 PNG of 438 KB decodes to 1.2 GB).
 MAX_IMAGE_PIXELS = 50_000_000
