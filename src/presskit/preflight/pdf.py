@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..store import JsonStore, code_version
-from . import content, fonts, ink
+from . import content, fonts, ink, links
 from .content import ContentWalker
 from .fonts import check_fonts
+from .links import check_urls, link_urls, urls_in_text
 
 if TYPE_CHECKING:
     import pikepdf
@@ -33,6 +34,7 @@ class Finding:
     page: int | None
     what: str
     fix: str
+    severity: str = "error"  # or "warning": a heuristic (an address that looks broken)
 
     def problem(self) -> Problem:
         """The finding as a user-facing Problem (file, page, what — fix)."""
@@ -77,7 +79,8 @@ def draft_targets(root: Path) -> set[str]:
 
 def _store(root: Path) -> JsonStore:
     """Findings per PDF by its digest and the rules it was checked against (build/.presskit/preflight.json)."""
-    return JsonStore(root, CACHE_FILE, code_version(__name__, content.__name__, fonts.__name__, ink.__name__), create=True)
+    return JsonStore(root, CACHE_FILE, code_version(__name__, content.__name__, fonts.__name__, ink.__name__,
+                                                      links.__name__), create=True)
 
 
 def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
@@ -110,7 +113,8 @@ def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
 def valid_findings(rows: object) -> bool:
     """The shape preflight_project() stores: a list of Finding fields (the cache is untrusted)."""
     return isinstance(rows, list) and all(
-        isinstance(r, dict) and set(r) == {"file", "page", "what", "fix"} and isinstance(r["file"], str)
+        isinstance(r, dict) and set(r) == {"file", "page", "what", "fix", "severity"} and isinstance(r["file"], str)
+        and r["severity"] in ("error", "warning")
         and (r["page"] is None or type(r["page"]) is int) and isinstance(r["what"], str) and isinstance(r["fix"], str)
         for r in rows)
 
@@ -145,6 +149,8 @@ def inspect_pdf(path: Path, expect: Expectations, name: str | None = None) -> li
             if expect.pdfx:
                 issues += check_boxes(page, expect)
             findings += [Finding(name, number, what, fix) for what, fix in dict.fromkeys(issues)]
+            findings += [Finding(name, number, what, fix, "warning")
+                         for what, fix in check_urls(link_urls(page), "link")]
     if expect.pdfx and not expect.draft:
         findings += check_safety(path, name, expect)
     return sorted(findings, key=lambda f: (f.page or 0))
@@ -221,6 +227,8 @@ def check_safety(path: Path, name: str, expect: Expectations) -> list[Finding]:
         for number, page in enumerate(document, 1):
             trim = trims[number - 1]
             text = page.get_textpage()
+            findings += [Finding(name, number, what, fix, "warning")
+                         for what, fix in check_urls(urls_in_text(text.get_text_range()), "printed address")]
             nearest = None
             for i in range(text.count_chars()):
                 char = text.get_text_range(i, 1)
