@@ -113,8 +113,8 @@ def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
 def valid_findings(rows: object) -> bool:
     """The shape preflight_project() stores: a list of Finding fields (the cache is untrusted)."""
     return isinstance(rows, list) and all(
-        isinstance(r, dict) and set(r) == {"file", "page", "what", "fix", "severity"} and isinstance(r["file"], str)
-        and r["severity"] in ("error", "warning")
+        isinstance(r, dict) and set(r) - {"severity"} == {"file", "page", "what", "fix"} and isinstance(r["file"], str)
+        and r.get("severity", "error") in ("error", "warning")
         and (r["page"] is None or type(r["page"]) is int) and isinstance(r["what"], str) and isinstance(r["fix"], str)
         for r in rows)
 
