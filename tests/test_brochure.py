@@ -168,7 +168,6 @@ def test_screen_edition_is_tagged_rgb_with_outline(screen):
         assert "rg" in ops and not {"k", "K"} & ops
 
 
-@pytest.mark.xfail(reason="templates: K-only text (css branch)", strict=False)
 def test_preflight_passes_on_the_built_project(built):
     proc = run("check", "--root", built)
     assert proc.returncode == 0, proc.stderr

@@ -206,7 +206,6 @@ def test_missing_glyph_as_weasyprint_writes_it(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="templates: K-only text (css branch)", strict=False)
 def test_draft_builds_are_flagged_not_for_print(project):
     run("build", "brochure", "--draft", "--root", project, check=True)
     proc = run("check", "--root", project)

@@ -139,7 +139,6 @@ def test_a_broken_address_in_a_link_and_in_print_is_a_warning(tmp_path):
     assert finding.what.startswith(f"link {SEED_URL} looks broken: 'svarīgi' has a non-ASCII letter")
 
 
-@pytest.mark.xfail(reason="templates: K-only text (css branch)", strict=False)
 def test_the_shipped_print_editions_pass(default_built):
     """The default project's print editions pass every press rule (errors; warnings are the content's)."""
     from presskit.preflight.pdf import preflight_project

@@ -240,8 +240,9 @@ def i18n_update(obj: Context, langs: tuple[str, ...], root: Path) -> None:
     for lang in target_languages(campaign, langs):
         r = update_catalog(campaign, lang)
         verb = "updated" if r.written else "unchanged"
+        recalled = f", {r.recalled} from memory" if r.recalled else ""
         echo(obj, f"  {verb} {r.path}: {r.messages} messages, {r.new} new, {r.fuzzy} fuzzy, "
-                  f"{r.obsolete} obsolete")
+                  f"{r.obsolete} obsolete{recalled}; {r.words} words to translate")
 
 
 @i18n.command("status")

@@ -189,6 +189,8 @@ class UpdateResult:
     fuzzy: int
     obsolete: int
     written: bool
+    recalled: int = 0  # entries filled from the translation memory
+    words: int = 0  # source words still to translate (untranslated entries): what an agency quotes on
 
 
 def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
@@ -221,13 +223,15 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
         catalog = new_catalog(campaign, lang)
         before, was_obsolete = set(), set()
         catalog.update(template)
+    recalled = fill_from_memory(catalog, memory(campaign, lang, catalog))
     fuzzy_new = sum(1 for m in catalog if m.id and m.fuzzy and m.previous_id and m.id not in before)
     new = sum(1 for m in catalog if m.id and m.id not in before) - fuzzy_new
     data = catalog_bytes(catalog)
     if data != old:
         atomic_write(path, data)
+    words = sum(len(m.id.split()) for m in catalog if isinstance(m.id, str) and m.id and not m.string)
     return UpdateResult(lang, relpath(path, root), sum(1 for m in catalog if m.id), new, fuzzy_new,
-                        len(set(catalog.obsolete) - was_obsolete), data != old)
+                        len(set(catalog.obsolete) - was_obsolete), data != old, recalled, words)
 
 
 # Babel offers the translation of any old segment at least 60 % alike (difflib's default cutoff),
@@ -259,6 +263,47 @@ def reject_weak_matches(catalog: Catalog, before: set[Any]) -> None:
             catalog.obsolete[old] = Message(old, message.string, flags=set(message.flags) - {"fuzzy"})
         message.string, message.previous_id = "", []
         message.flags.discard("fuzzy")
+
+
+MEMORY_DIR = "content/memory"  # <lang>.po files of earlier translations (a compendium), optional
+
+
+def memory(campaign: Campaign, lang: str, catalog: Catalog) -> dict[str, str]:
+    """Translated source texts → translations a new entry may reuse: the catalog's obsolete entries
+    (segments removed or rewritten) and content/memory/<lang>.po, an agency's or another project's
+    compendium."""
+    found = {m.id: m.string for m in catalog.obsolete.values()
+             if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+    path = campaign.root / MEMORY_DIR / f"{lang}.po"
+    if catalog_exists(path):
+        compendium = read_catalog(path, campaign.root, lang)
+        for m in compendium:
+            if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string and not m.fuzzy:
+                found.setdefault(m.id, m.string)
+    return found
+
+
+def fill_from_memory(catalog: Catalog, remembered: dict[str, str]) -> int:
+    """Untranslated entries get the translation of the same source text from *remembered* (as is), or
+    of one at least MIN_SIMILARITY alike (fuzzy, with that source as `#| msgid` for the translator);
+    returns how many were filled."""
+    if not remembered:
+        return 0
+    filled = 0
+    for message in catalog:
+        source = message.id
+        if not (isinstance(source, str) and source and not message.string):
+            continue
+        if source in remembered:
+            message.string = remembered[source]
+        else:
+            best = max(remembered, key=lambda old: similarity(old, source))
+            if similarity(best, source) < MIN_SIMILARITY:
+                continue
+            message.string, message.previous_id = remembered[best], [best]
+            message.flags.add("fuzzy")
+        filled += 1
+    return filled
 
 
 @dataclass

@@ -24,6 +24,8 @@ THIN_RULE_PT = 2.0
 HAIRLINE_PT = 0.25
 # Reversed (knocked-out) type fills in with ink spread below this size; printers ask for 8 pt and more.
 REVERSED_MIN_PT = 8.0
+# Sizes come from font size × text and transformation matrices (CSS px to pt): 8 pt reads 7.99998.
+SIZE_TOLERANCE = 0.01
 # A colour this light (total ink) used for text is paper showing through, or nearly: reversed type.
 LIGHT_TOTAL = 0.25
 K_ONLY_FIX = ("use 100 % K (device-cmyk(0 0 0 1), or a K tint) for text below 24 pt and thin rules; keep rich "
@@ -66,9 +68,9 @@ class InkRules:
         if cmyk is None:
             return
         self.ink(cmyk, "text", f"font {font}")
-        if size < RICH_BLACK_MAX_PT and on_several_plates(cmyk):
+        if size < RICH_BLACK_MAX_PT - SIZE_TOLERANCE and on_several_plates(cmyk):
             self._note_text("rich", cmyk, size, font)
-        if size < REVERSED_MIN_PT and sum(cmyk) <= LIGHT_TOTAL:
+        if size < REVERSED_MIN_PT - SIZE_TOLERANCE and sum(cmyk) <= LIGHT_TOTAL:
             self._note_text("reversed", cmyk, size, font)
 
     def line(self, cmyk: Cmyk | None, width: float, how: str) -> None:
