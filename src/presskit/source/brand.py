@@ -113,8 +113,8 @@ def _colours(v: _Checker, path: KeyPath, data: Any) -> dict[str, Colour]:
     for name, value in data.items():
         if name in DEFAULT_COLOURS and (colour := _colour(v, path + (name,), value)):
             colours[name] = colour
-    if "accent" in data and "on_accent" not in data:
-        colours["on_accent"] = on_accent(colours["accent"])
+    if "on_accent" not in data and colours["accent"] != DEFAULT_COLOURS["accent"]:
+        colours["on_accent"] = on_accent(colours["accent"])  # carmine keeps its own, tuned by eye
     return colours
 
 
