@@ -127,7 +127,8 @@ def _colour(v: _Checker, path: KeyPath, data: Any) -> Colour | None:
     cmyk, rgb = data["cmyk"], data["rgb"]
     ok = True
     if not (isinstance(cmyk, list) and len(cmyk) == 4 and all(_unit(x) for x in cmyk)):
-        percent = isinstance(cmyk, list) and all(_number(x) and 0 <= x <= 100 for x in cmyk)
+        percent = (isinstance(cmyk, list) and len(cmyk) == 4 and all(_number(x) and 0 <= x <= 100 for x in cmyk)
+                   and any(x > 1 for x in cmyk))
         v.errors.append(v.problem(path + ("cmyk",), f"expected four numbers from 0 to 1 (C, M, Y, K), got {cmyk!r}",
                                   "write percentages as fractions, e.g. [0, 0.85, 0.6, 0.38] for C0 M85 Y60 K38"
                                   if percent else "write e.g. [0, 0.85, 0.6, 0.38] for C0 M85 Y60 K38"))
