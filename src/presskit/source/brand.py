@@ -75,7 +75,8 @@ class _Checker(Protocol):
 
 
 def parse_brand(v: _Checker, data: Any, path: KeyPath) -> Brand | None:
-    """The Brand of *data* (the YAML under `brand:`), or None after adding its problems to *v*."""
+    """The Brand of *data* (the YAML under `brand:`); its problems go to *v*, bad values keep their
+    defaults (None only when *data* is not a mapping at all)."""
     if data is None:
         return Brand()
     if not isinstance(data, dict):
