@@ -92,12 +92,21 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\u2010\n", "").replace("-\n", "").split())
 
 
+def default_reference() -> bytes:
+    """The reference document presskit makes for a project without `brand:` (its own palette)."""
+    from presskit.docx.reference import brand_reference
+    from presskit.source.config import Brand
+
+    return brand_reference(Brand())[1]
+
+
 def edit_reference_styles(ref: Path, pattern: bytes, replacement: bytes) -> None:
-    """Write the default reference.docx to *ref* with a regex substitution in its word/styles.xml."""
+    """Write the default reference document to *ref* with a regex substitution in its word/styles.xml."""
+    import io
     import re
     import zipfile
 
-    with zipfile.ZipFile(REPO / "templates" / "briefing" / "reference.docx") as src:
+    with zipfile.ZipFile(io.BytesIO(default_reference())) as src:
         entries = {n: src.read(n) for n in src.namelist()}
     entries["word/styles.xml"] = re.sub(pattern, replacement, entries["word/styles.xml"])
     with zipfile.ZipFile(ref, "w") as dst:

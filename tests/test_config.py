@@ -40,7 +40,7 @@ def test_unknown_key_warns_with_line_and_strict_fails(project):
     campaign = load_config(project)
     assert [str(w) for w in campaign.warnings] == [
         f"content/campaign.yaml:{line_of(project, 'colour')}: colour: unknown key — "
-        "known keys: title, organisation, source_language, subtitle, languages, date, source_url, outputs, print, "
+        "known keys: title, organisation, source_language, subtitle, languages, date, source_url, outputs, print, brand, "
         "render_seconds"]
     with pytest.raises(ConfigError) as err:
         load_config(project, strict=True)

@@ -9,7 +9,7 @@ import pytest
 
 import presskit.docx.reference as reference
 import presskit.docx.writer as writer
-from conftest import REPO, edit_reference_styles
+from conftest import default_reference, edit_reference_styles
 from presskit.docx.package import deterministic_zip, save_deterministic
 from presskit.source.config import load_config
 
@@ -54,6 +54,7 @@ def test_cached_reference_gives_the_bytes_of_a_fresh_parse(project):
 
 def test_an_edited_reference_is_picked_up_even_with_the_same_mtime(project):
     ref = project / "templates" / "briefing" / "reference.docx"
+    ref.write_bytes(default_reference())
     before = convert(project, "Finanšu ministrija")
     stat = ref.stat()
     # rename the Addressee style's id: the body must now point at the new id
@@ -68,7 +69,7 @@ def test_an_edited_reference_is_picked_up_even_with_the_same_mtime(project):
 
 @pytest.mark.parametrize("reference", [True, False])
 def test_one_pass_save_matches_save_then_repack(reference):
-    document = docx.Document(str(REPO / "templates" / "briefing" / "reference.docx") if reference else None)
+    document = docx.Document(io.BytesIO(default_reference()) if reference else None)
     document.add_paragraph("Teksts ar garumzīmēm: ā, č, ē.")
     document.sections[0].header.add_paragraph("Galvene")
     out = io.BytesIO()
@@ -79,7 +80,7 @@ def test_one_pass_save_matches_save_then_repack(reference):
 def test_packed_zip_is_what_zipfile_writes():
     from presskit.docx.package import _pack, _write_entry
 
-    styles = (REPO / "templates" / "briefing" / "reference.docx").read_bytes()
+    styles = default_reference()
     entries = [("[Content_Types].xml", b"<Types/>"), ("word/empty.xml", b""),
                ("word/media/reference.bin", styles), ("word/again.bin", styles),  # the second is a cache hit
                ("word/text.xml", "Latviešu teksts ".encode() * 500)]

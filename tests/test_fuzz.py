@@ -11,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import default_reference
 from test_bad_inputs import CORPUS, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def fuzz_project() -> Path:
     note.mkdir()
     (note / "note.html.j2").write_text('<!DOCTYPE html>\n<html lang="{{ lang }}"><head><meta charset="utf-8"></head>\n'
                                        "<body>\n<h1>{{ doc.meta.title | default('') }}</h1>\n{{ doc.html }}\n</body></html>\n")
-    shutil.copy(REPO / "templates" / "briefing" / "reference.docx", note / "reference.docx")
+    (note / "reference.docx").write_bytes(default_reference())
     config = root / "content" / "campaign.yaml"
     config.write_text(config.read_text().replace("    editions: [screen]\n", "    editions: [screen]\n    languages: [lv, en]\n")
 )

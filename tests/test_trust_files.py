@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PRESSKIT, copy_fixture_project, run
+from conftest import PRESSKIT, copy_fixture_project, default_reference, run
 from presskit.build.run import build, clean_stale_temporaries
 from presskit.build.state import State
 from presskit.build.units import plan
@@ -615,8 +615,7 @@ def test_weasyprint_resource_is_read_under_the_containment_rule(tmp_path):
 def test_reference_docx_linked_from_outside_is_refused(project, tmp_path):
     outside = tmp_path / "outside.docx"
     reference = project / "templates" / "briefing" / "reference.docx"
-    outside.write_bytes(reference.read_bytes())
-    reference.unlink()
+    outside.write_bytes(default_reference())
     reference.symlink_to(outside)
     proc = run("build", "briefing", "--root", project)
     assert proc.returncode == 1

@@ -10,7 +10,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from ..errors import ContentError, PresskitError, Problem, TemplateError
-from .reference import stored_name, style_ids_by_name
+from .reference import HOUSE_STYLE, reference_label, stored_name, style_ids_by_name
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -38,7 +38,8 @@ class StyleBook:
     """Style ids by Word name for one document, checked against the reference document."""
 
     def __init__(self, document: Document, reference: str, memo: dict[Any, Any], locate: Locate):
-        self.doc, self.reference, self.memo, self.locate = document, reference, memo, locate
+        self.doc, self.memo, self.locate = document, memo, locate
+        self.reference = reference_label(reference)
         if "by_name" not in memo:  # one pass over w:style: python-docx's look-ups scan every style again
             memo["by_name"] = style_ids_by_name(document.styles.element)
         self.by_name: dict[str, str | None] = memo["by_name"]
@@ -94,8 +95,10 @@ class StyleBook:
         what = (f"'{name}' is a {str(found).split()[0].lower()} style, not a {kind} style" if found is not None
                 else f"no {kind} style '{name}' in {self.reference}")
         error = ContentError if file.startswith("content/") else TemplateError
-        return error(Problem(file, line, f"data-style: {what}",
-                             f"use a {kind} style {self.reference} defines, or add it there (Word: Styles pane)"))
+        fix = (f"use a {kind} style it defines (docs/docx.md), or give the template a reference.docx of its own"
+               if self.reference == HOUSE_STYLE else
+               f"use a {kind} style {self.reference} defines, or add it there (Word: Styles pane)")
+        return error(Problem(file, line, f"data-style: {what}", fix))
 
     def element(self, name: str) -> Any:
         """The w:style element of a style the writer uses (None when the reference lacks it)."""

@@ -20,16 +20,16 @@ if TYPE_CHECKING:
 LIVE_FILE = "live.json"  # under build/.presskit/: the version a served report polls to reload itself
 
 STYLE = """
-:root { --carmine: #9e183f; --ink: #1b2229; --muted: #5d6670; --tint: #f5f3f0; --line: #e1ddd7;
+:root { --accent: ACCENT; --ink: #1b2229; --muted: #5d6670; --tint: #f5f3f0; --line: #e1ddd7;
         --ok: #2f6b3a; --warn: #8a5a00; --bad: #b3261e; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 "Noto Sans", system-ui, sans-serif; color: var(--ink); background: #fff; }
-header.top { background: var(--carmine); color: #fff; padding: 20px 32px 16px; }
+header.top { background: var(--accent); color: #fff; padding: 20px 32px 16px; }
 header.top h1 { margin: 0; font-size: 22px; font-weight: 600; }
 header.top p { margin: 4px 0 0; opacity: .9; }
 .live { float: right; font-size: 13px; padding: 2px 10px; border: 1px solid #fff8; border-radius: 12px; }
 main { padding: 8px 32px 48px; max-width: 1400px; }
-h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--carmine); }
+h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--accent); }
 h3 { font-size: 15px; margin: 18px 0 8px; color: var(--muted); text-transform: uppercase;
      letter-spacing: .06em; }
 .summary { display: flex; gap: 12px; flex-wrap: wrap; margin: 16px 0; }
@@ -130,9 +130,14 @@ def page(campaign: Campaign, cards: list[Card], report: Report | None, errors: l
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Build report — {e(campaign.title)}</title>"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<style>{STYLE}</style></head><body>"
+            f"<style>{style(campaign)}</style></head><body>"
             f'<header class="top">{"".join(head)}</header><main>{"".join(parts)}</main>'
             f"{CHECK_SCRIPT}{script}</body></html>\n")
+
+
+def style(campaign: Campaign) -> str:
+    """The page's stylesheet, in the brand's accent (campaign.yaml brand.colours.accent, its RGB)."""
+    return STYLE.replace("ACCENT", campaign.brand.colours["accent"].rgb, 1)
 
 
 def _chip(value: object, label: str) -> str:

@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, Problem, relpath
+from .brand import Brand, Colour, check_brand, parse_brand
 from .press import DEFAULT_PRESS, PRESSES
 from .yaml import KeyPath, Lines, load_yaml
+
+__all__ = ["Brand", "Campaign", "Colour", "OutputSettings", "PrintSettings", "load_config"]
 
 CONFIG_FILE = Path("content") / "campaign.yaml"
 # The file formats an output may name; build/formats.py implements each (a test holds them equal).
@@ -99,6 +102,8 @@ class Campaign:
                           default="")
     outputs: dict[str, OutputSettings] = doc("The outputs to build, by name.", default_factory=dict)
     print: PrintSettings = doc("Print production settings.", default_factory=PrintSettings)
+    brand: Brand = doc("The organisation's look: colours (CMYK with their RGB), fonts and logo "
+                       "(docs/brand.md).", default_factory=Brand)
     render_seconds: float = doc("Longest time one output file may take to render, in seconds; a slower "
                                 "one fails with an error naming it, and the rest of the build goes on.",
                                 default=120.0)
@@ -151,6 +156,8 @@ class _Validator:
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(hint) if a is not type(None)]
             return None if value is None else self.coerce(args[0], value, path)
+        if hint is Brand:  # its own rules (source/brand.py), checked against print.fonts later
+            return parse_brand(self, value, path) or _INVALID
         if dataclasses.is_dataclass(hint):
             return self.build(hint, value, path) or _INVALID
         if origin is list:
@@ -257,6 +264,7 @@ def _check_semantics(c: Campaign, v: _Validator, root: Path) -> None:
         v.errors.append(v.problem(("source_url",), f"the address is {len(c.source_url)} characters long, more than "
                                                    f"a printed QR code can hold legibly (the limit is {MAX_URL_CHARS})",
                                   "use a shorter address, e.g. the page's short link"))
+    check_brand(c.brand, c.print.fonts, root, v)
     if not c.languages:
         c.languages = [c.source_language]
     for i, lang in enumerate([c.source_language, *c.languages]):
