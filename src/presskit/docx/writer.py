@@ -18,11 +18,12 @@ from ..source.containment import TEMPLATE, read_project_file, short_ref
 from . import oxml as ox
 from .anchors import Anchors
 from .context import Ctx, ListItem
+from .fonts import embeddable_faces
 from .furniture import FIRST_PAGE_HEADER, write_furniture
 from .images import Images
 from .inline import BLOCK_TAGS, alignment, child_items, has_content, is_image_only, normalise, quote_marks, read_items, tag_of
 from .locate import locator
-from .package import footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
+from .package import embed_fonts, footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
 from .reference import new_document
 from .requisites import supply_styles
 from .styles import OPTIONAL_STYLES, REQUIRED_STYLES, Locate, StyleBook
@@ -85,6 +86,7 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
                         keywords=info.get("keywords", ""), date=date)
     set_app_properties(document, info.get("author", campaign.organisation))
     set_language(document, lang)
+    embed_fonts(document, embeddable_faces(document))
     return save_deterministic(document)
 
 
