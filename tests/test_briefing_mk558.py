@@ -30,6 +30,7 @@ from fixture_text import (
 )
 from presskit.docx.package import font_key, obfuscate_font
 from presskit.errors import ContentError
+from presskit.source.config import load_config
 from presskit.source.recipients import load_recipients
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -233,3 +234,34 @@ def test_libreoffice_without_noto_installed_uses_the_embedded_fonts(built, tmp_p
     used = pdf_fonts(pdf)
     assert {"NotoSerif-Regular", "NotoSans-Bold"} <= used, used
     assert not any(name.startswith("DejaVu") for name in used), used
+
+
+def test_a_configured_logo_is_the_letterhead(project):
+    """With campaign.brand.logo (the brand block another change adds to the configuration), the
+    first-page header shows that image, centred, described by the organisation's name."""
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from presskit.docx.writer import html_to_docx
+    from presskit.html.templates import Page, make_environment, render_html
+    from presskit.source.content import load_document
+
+    Image.new("RGB", (240, 80), (158, 24, 63)).save(project / "content" / "logo.png")
+    campaign = load_config(project)
+
+    class Branded:  # the campaign as it reads once the configuration has a brand block
+        brand = SimpleNamespace(logo="content/logo.png")
+
+        def __getattr__(self, name):
+            return getattr(campaign, name)
+
+    document = load_document(project / "content" / "briefing.md", project)
+    page = Page(Branded(), campaign.outputs["briefing"], "lv", "docx", document)
+    html = render_html(make_environment(project), page, lambda text: text)
+    result = docx.Document(io.BytesIO(html_to_docx(html, campaign, "briefing", document.meta)))
+    letterhead = result.sections[0].first_page_header.paragraphs[0]
+    assert jc(letterhead) == "center" and letterhead.text == ""  # the image instead of the wordmark
+    (drawing,) = letterhead._p.iter(f"{W}drawing")
+    assert drawing.find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+                        ).get("descr") == ORGANISATION
