@@ -119,12 +119,18 @@ BRIEFING_NUMBERED_ITEMS = ["visiem novadiem;", "brīvprātīgo biedrībām.",  #
                            "Darba grupa saskaņo ezeru apsaimniekošanas plānus", "Tiek izstrādātas"]  # the second's
 BRIEFING_INTERNAL_LINK = ("Turpmākie soļi", "turpmakie_soli")  # text, bookmark
 BRIEFING_FOOTNOTE = (f"{ORGANISATION}, „{TITLE}“, publicēts 15.03.2024., {SOURCE_URL}.")
-BRIEFING_CONTACT = f"Kontaktinformācija: {ORGANISATION}"
+BRIEFING_SIGNATORY = ("Valsts sekretāre", "Anna Paraudziņa")  # position, name: the signature block
+BRIEFING_CONTACT_PERSON = ("Jānis Piemērs", "+371 60 000 000", "janis.piemers@example.org")  # name, phone, e-mail
+# The contact block as python-docx reads it (its line break as "\n").
+BRIEFING_CONTACT = "{}, {}\n{}".format(*BRIEFING_CONTACT_PERSON)
 BRIEFING_PAGES = 2  # as LibreOffice lays the general copy and every recipient copy out
 
 # ---- content/recipients.yaml --------------------------------------------------------------------
 RECIPIENTS = {"udens-departaments": "Ūdens departaments", "finansu-nodala": "Finanšu nodaļa",
               "piemera-novada-ezeru-parvalde": "Piemēra novada Ezeru pārvalde un zinātnes centrs"}
+# The names in the Latvian dative (name_dative): the addressee line of a Latvian copy.
+RECIPIENTS_DATIVE = {"udens-departaments": "Ūdens departamentam", "finansu-nodala": "Finanšu nodaļai",
+                     "piemera-novada-ezeru-parvalde": "Piemēra novada Ezeru pārvaldei un zinātnes centram"}
 RECIPIENT = "finansu-nodala"  # the copy tests open
 LONG_RECIPIENT = "piemera-novada-ezeru-parvalde"  # a name that takes more than a line in a narrow column
 
@@ -147,8 +153,11 @@ SOURCES = {
                     *(f"### {h}\n" for h in BRIEFING_HEADINGS_3), f"> {BRIEFING_QUOTE}", f": {BRIEFING_CAPTION}",
                     "| Laiks | Notikums |", f"- {BRIEFING_FIRST_BULLET}", *BRIEFING_NUMBERED_ITEMS,
                     f"[{BRIEFING_INTERNAL_LINK[0]}](#turpmakie-soli)", f"[{TITLE}]({SOURCE_URL})",
-                    f"contact: {ORGANISATION}", DATE.isoformat()],
-    "recipients.yaml": [*(f"- slug: {slug}\n    name: {name}\n" for slug, name in RECIPIENTS.items())],
+                    f"signatory_position: {BRIEFING_SIGNATORY[0]}\nsignatory_name: {BRIEFING_SIGNATORY[1]}\n",
+                    f"contact: {BRIEFING_CONTACT_PERSON[0]}\ncontact_phone: \"{BRIEFING_CONTACT_PERSON[1]}\"\n"
+                    f"contact_email: {BRIEFING_CONTACT_PERSON[2]}\n", DATE.isoformat()],
+    "recipients.yaml": [*(f"- slug: {slug}\n    name: {name}\n    name_dative: {RECIPIENTS_DATIVE[slug]}\n"
+                          for slug, name in RECIPIENTS.items())],
 }
 TRANSLATIONS = {
     "en": {TITLE: TITLES["en"], ORGANISATION: ORGANISATIONS["en"], FACTS_TITLE: FACTS_TITLE_EN,

@@ -17,6 +17,7 @@ from fixture_text import (
     BRIEFING_CAPTION,
     BRIEFING_CLASSIFICATION,
     BRIEFING_CONTACT,
+    BRIEFING_CONTACT_PERSON,
     BRIEFING_FOOTNOTE,
     BRIEFING_HEADINGS_1,
     BRIEFING_HEADINGS_3,
@@ -25,6 +26,7 @@ from fixture_text import (
     BRIEFING_NUMBERED,
     BRIEFING_QUOTE,
     BRIEFING_REFERENCE,
+    BRIEFING_SIGNATORY,
     BRIEFING_SUBTITLE,
     BRIEFING_TABLE_HEADER,
     BRIEFING_TABLE_ROWS,
@@ -33,7 +35,7 @@ from fixture_text import (
     DATES,
     ORGANISATION,
     RECIPIENT,
-    RECIPIENTS,
+    RECIPIENTS_DATIVE,
     SOURCE_URL_ENCODED,
     TITLE,
     recipient_copy,
@@ -47,8 +49,8 @@ from presskit.source.content import load_document
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GENERAL = "build/briefing/briefing-lv.docx"
 COPY = recipient_copy(RECIPIENT)
-BODY_STYLES = {"Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "List Bullet",
-               "List Number", "Quote", "Caption", "Addressee Label", "Addressee", "Contact", "Table Text"}
+BODY_STYLES = {"Date", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "List Bullet",
+               "List Number", "Quote", "Caption", "Addressee", "Signature", "Contact", "Table Text"}
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +65,13 @@ def styles(document):
 def test_every_paragraph_has_a_house_style(general):
     found = styles(general)
     assert {s for s, _ in found} <= BODY_STYLES
-    assert found[:2] == [("Title", BRIEFING_TITLE), ("Subtitle", BRIEFING_SUBTITLE)]
+    assert found[:3] == [("Date", f"{DATES['lv']}\n{BRIEFING_REFERENCE}"), ("Title", BRIEFING_TITLE),
+                         ("Subtitle", BRIEFING_SUBTITLE)]  # no invented number
     assert [t for s, t in found if s == "Heading 1"] == BRIEFING_HEADINGS_1
     assert [t for s, t in found if s == "Heading 3"] == BRIEFING_HEADINGS_3
     assert [t for s, t in found if s == "Quote"] == [BRIEFING_QUOTE]
     assert [t for s, t in found if s == "Caption"] == [BRIEFING_CAPTION]
-    assert found[-1] == ("Contact", BRIEFING_CONTACT)
+    assert found[-2:] == [("Signature", "\t".join(BRIEFING_SIGNATORY)), ("Contact", BRIEFING_CONTACT)]
     # no direct formatting where a style can carry it: runs carry at most a character style
     for p in general.element.body.iter(f"{W}r"):
         rpr = p.find(f"{W}rPr")
@@ -77,10 +80,10 @@ def test_every_paragraph_has_a_house_style(general):
 
 def test_recipient_copy_has_its_addressee_block(built):
     copy = styles(docx.Document(str(built / COPY)))
-    assert copy[:3] == [("Addressee Label", "Adresāts"), ("Addressee", RECIPIENTS[RECIPIENT]),
-                        ("Title", BRIEFING_TITLE)]
-    assert copy[2:] == styles(docx.Document(str(built / GENERAL)))
-    assert "Adresāts" not in [t for _, t in styles(docx.Document(str(built / GENERAL)))]
+    general = styles(docx.Document(str(built / GENERAL)))
+    assert copy[:3] == [general[0], ("Addressee", RECIPIENTS_DATIVE[RECIPIENT]), ("Title", BRIEFING_TITLE)]
+    assert copy[:1] + copy[2:] == general
+    assert "Addressee" not in [s for s, _ in general]
 
 
 def test_numbered_lists_restart(general):
@@ -96,33 +99,27 @@ def test_numbered_lists_restart(general):
 
 
 def test_tables_use_named_styles_and_repeat_header_rows(general):
-    facts, events = general.tables
-    assert facts.style.name == "Briefing Facts"
-    assert [c.text for c in facts.columns[0].cells] == ["Datums", "Numurs", "Pieejamība"]
-    assert facts.cell(0, 1).text == DATES["lv"]
-    assert facts.cell(1, 1).text == BRIEFING_REFERENCE  # no invented number
-    assert facts.cell(2, 1).text == BRIEFING_CLASSIFICATION
+    (events,) = general.tables  # the date and number are a line of their own now, not a facts table
     assert events.style.name == "Briefing Table"
     header = [r._tr.trPr is not None and r._tr.trPr.find(f"{W}tblHeader") is not None for r in events.rows]
     assert header == [True] + [False] * BRIEFING_TABLE_ROWS
     assert [c.text for c in events.rows[0].cells] == BRIEFING_TABLE_HEADER
 
 
-def test_header_and_footer_carry_organisation_classification_and_page_fields(general):
+def test_letterhead_on_the_first_page_and_page_numbers_on_the_others(general):
     section = general.sections[0]
     assert section.different_first_page_header_footer
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     reference = docx.Document(io.BytesIO(default_reference())).sections[0]
     assert (section.left_margin, section.top_margin) == (reference.left_margin, reference.top_margin)
-    assert [p.style.name for p in section.first_page_header.paragraphs] == ["Letterhead"]
-    assert section.first_page_header.paragraphs[0].text == f"{ORGANISATION}\t{BRIEFING_CLASSIFICATION}"
-    assert section.header.paragraphs[0].text == f"{ORGANISATION}\t\t{BRIEFING_CLASSIFICATION}"
+    first = section.first_page_header.paragraphs
+    assert [(p.style.name, p.text) for p in first] == [("Letterhead", ORGANISATION), ("Header", BRIEFING_CLASSIFICATION)]
+    (number,) = section.header.paragraphs
+    assert [i.text for i in number._p.iter(f"{W}instrText")] == [" PAGE "]  # no "Lapa X no Y"
+    assert [f.get(f"{W}fldCharType") for f in number._p.iter(f"{W}fldChar")] == ["begin", "separate", "end"]
+    assert number.style.name == "Header" and number.text == "1"  # the field's cached result
     for footer in (section.footer, section.first_page_footer):
-        p = footer.paragraphs[0]._p
-        assert [i.text for i in p.iter(f"{W}instrText")] == [" PAGE ", " NUMPAGES "]
-        assert [f.get(f"{W}fldCharType") for f in p.iter(f"{W}fldChar")] == ["begin", "separate", "end"] * 2
-        assert footer.paragraphs[0].style.name == "Footer"
-        assert footer.paragraphs[0].text.startswith(f"{BRIEFING_TITLE}\tLapa ")
+        assert [p.text for p in footer.paragraphs] == [""]
 
 
 def test_document_properties_come_from_the_content(general):
@@ -146,7 +143,9 @@ def test_document_properties_come_from_the_content(general):
 def test_hyperlinks_external_and_internal(general):
     links = [(h.text, h.address, h.fragment) for p in general.paragraphs for h in p.hyperlinks]
     text, bookmark = BRIEFING_INTERNAL_LINK
-    assert links == [(text, "", bookmark), (TITLE, SOURCE_URL_ENCODED, "")]  # a non-ASCII URL, %-encoded
+    email = BRIEFING_CONTACT_PERSON[2]
+    assert links == [(text, "", bookmark), (TITLE, SOURCE_URL_ENCODED, ""),  # a non-ASCII URL, %-encoded
+                     (email, f"mailto:{email}", "")]  # the contact block's e-mail address
     rels = general.part.rels
     for p in general.paragraphs:
         for h in p.hyperlinks:
@@ -188,10 +187,11 @@ def test_text_matches_the_source_segment_by_segment(general, built):
         notes = lxml.etree.fromstring(zf.read("word/footnotes.xml"))
     footnotes = ["".join(t.text for t in fn.iter(f"{W}t")).strip() for fn in notes.iter(f"{W}footnote")]
     for segment in source.segments():
-        if segment.context.startswith("meta:"):  # front matter: in the title block, facts or properties
+        if segment.context.startswith("meta:"):  # front matter: in the requisites, the letterhead or properties
             expected = plain(segment.text)
             found = {"keywords": general.core_properties.keywords}.get(segment.context[5:])
-            assert found == expected or any(expected in b for b in blocks), segment
+            letterhead = [p.text for p in general.sections[0].first_page_header.paragraphs]
+            assert found == expected or any(expected in b for b in blocks + letterhead), segment
     position = 0
     for segment in source.body_segments():
         expected = plain(segment.text)

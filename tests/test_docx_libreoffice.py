@@ -12,7 +12,7 @@ import pytest
 from conftest import flat, pdf_pages_text
 from fixture_text import (
     BRIEFING_CLASSIFICATION,
-    BRIEFING_CONTACT,
+    BRIEFING_CONTACT_PERSON,
     BRIEFING_FOOTNOTE,
     BRIEFING_HEADINGS_1,
     BRIEFING_HEADINGS_2,
@@ -20,6 +20,7 @@ from fixture_text import (
     BRIEFING_NUMBERED_ITEMS,
     BRIEFING_PAGES,
     BRIEFING_REFERENCE,
+    BRIEFING_SIGNATORY,
     BRIEFING_TABLE_HEADER,
     BRIEFING_TITLE,
     DATES,
@@ -27,6 +28,7 @@ from fixture_text import (
     ORGANISATION,
     RECIPIENT,
     RECIPIENTS,
+    RECIPIENTS_DATIVE,
     recipient_copy,
 )
 
@@ -53,28 +55,33 @@ def pdfs(built, tmp_path_factory):
 def test_page_count_and_page_numbers(pdfs):
     for key, pages in pdfs.items():
         assert len(pages) == BRIEFING_PAGES, key
-        for number, text in enumerate(pages, 1):
-            assert f"Lapa {number} no {BRIEFING_PAGES}" in text, (key, number)  # PAGE, NUMPAGES fields evaluated
+        assert pages[0].startswith(ORGANISATION.upper())  # no number on the first page: the letterhead
+        for number, text in enumerate(pages[1:], 2):
+            assert text.startswith(f"{number} "), (key, number)  # the PAGE field, evaluated, at the top
+        assert "Lapa" not in " ".join(pages)
 
 
-def test_first_page_has_letterhead_title_and_facts(pdfs):
+def test_first_page_has_letterhead_requisites_and_title(pdfs):
     first = pdfs["general"][0]
-    assert first.startswith(f"{ORGANISATION} {BRIEFING_CLASSIFICATION}".upper())  # caps style
-    for text in (BRIEFING_TITLE, f"Datums {DATES['lv']}", f"Numurs {BRIEFING_REFERENCE}", BRIEFING_HEADINGS_1[0],
+    assert first.startswith(f"{ORGANISATION.upper()} {BRIEFING_CLASSIFICATION}")  # the wordmark in capitals
+    assert first.index(BRIEFING_CLASSIFICATION) < first.index(DATES["lv"]) < first.index(BRIEFING_TITLE)
+    for text in (f"{DATES['lv']} {BRIEFING_REFERENCE} {BRIEFING_TITLE}", BRIEFING_HEADINGS_1[0],
                  f"1 {BRIEFING_FOOTNOTE}"):
         assert text in first
-    assert "Adresāts" not in first
 
 
-def test_running_header_on_later_pages(pdfs):
-    for text in pdfs["general"][1:]:
-        assert text.startswith(f"{ORGANISATION} {BRIEFING_CLASSIFICATION}")
+def test_recipient_copies_name_their_addressee_in_the_dative(pdfs):
+    for key, slug in (("recipient", RECIPIENT), ("long", LONG_RECIPIENT)):
+        assert f"{BRIEFING_REFERENCE} {RECIPIENTS_DATIVE[slug]} {BRIEFING_TITLE}" in pdfs[key][0], key
+        assert f"{RECIPIENTS[slug]} " not in " ".join(pdfs[key]) + " "  # never the nominative
+    assert RECIPIENTS_DATIVE[RECIPIENT] not in " ".join(pdfs["general"])
 
 
-def test_recipient_copies_name_their_addressee(pdfs):
-    assert f"ADRESĀTS {RECIPIENTS[RECIPIENT]} {BRIEFING_TITLE}" in pdfs["recipient"][0]
-    assert f"ADRESĀTS {RECIPIENTS[LONG_RECIPIENT]} {BRIEFING_TITLE}" in pdfs["long"][0]
-    assert "ADRESĀTS" not in " ".join(pdfs["general"]).upper()
+def test_signature_and_contact_close_the_last_page(pdfs):
+    for key, pages in pdfs.items():
+        end = pages[-1][pages[-1].index(BRIEFING_HEADINGS_1[-1]):]
+        assert end.index(" ".join(BRIEFING_SIGNATORY)) < end.index(BRIEFING_CONTACT_PERSON[0]), key
+        assert end.rstrip().endswith(BRIEFING_CONTACT_PERSON[2]), key
 
 
 def test_whole_text_in_reading_order(pdfs):
@@ -82,7 +89,7 @@ def test_whole_text_in_reading_order(pdfs):
     first, last, next_first, _ = BRIEFING_NUMBERED_ITEMS
     order = [*BRIEFING_HEADINGS_1[:2], *BRIEFING_HEADINGS_2, f"1. {first}", f"{BRIEFING_NUMBERED[0]}. {last}",
              "1. tabula.", " ".join(BRIEFING_TABLE_HEADER), BRIEFING_HEADINGS_1[2], f"1. {next_first}",
-             BRIEFING_HEADINGS_1[3], BRIEFING_CONTACT]
+             BRIEFING_HEADINGS_1[3], " ".join(BRIEFING_SIGNATORY), BRIEFING_CONTACT_PERSON[0]]
     position = 0
     for part in order:  # each found after the one before
         position = text.index(part, position) + len(part)

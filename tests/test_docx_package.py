@@ -42,7 +42,10 @@ ORDER = {
     "tblStylePr": "pPr rPr tblPr trPr tcPr",
     "lvl": "start numFmt lvlRestart pStyle isLgl suff lvlText lvlPicBulletId legacy lvlJc pPr rPr",
     "numbering": "numPicBullet abstractNum num numIdMacAtCleanup",
-    "settings": "writeProtection view zoom removePersonalInformation removeDateAndTime defaultTabStop "
+    "font": "altName panose1 charset family notTrueType pitch sig embedRegular embedBold embedItalic embedBoldItalic",
+    "settings": "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+                "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+                "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins defaultTabStop "
                 "autoHyphenation consecutiveHyphenLimit hyphenationZone characterSpacingControl footnotePr "
                 "endnotePr compat docVars rsids mathPr themeFontLang clrSchemeMapping decimalSymbol "
                 "listSeparator",

@@ -68,7 +68,7 @@ def test_bad_entries_are_all_reported_with_lines(project):
         "names come from, e.g. 'source: https://…'",
         "content/recipients.yaml:2: bad slug 'Finanšu ministrija' — use lowercase ASCII letters and digits "
         "joined by '-', e.g. 'arlietu-ministrija'",
-        "content/recipients.yaml:5: unknown key 'title' — use: name, note, slug",
+        "content/recipients.yaml:5: unknown key 'title' — use: name, name_dative, note, slug",
         "content/recipients.yaml:4: recipient has no 'name' — add the institution's official name"]
 
 

@@ -35,7 +35,7 @@ def test_handout_has_date_in_latvian(built):
 def test_briefing_uses_real_word_styles(built):
     document = docx.Document(str(built / "build" / "briefing" / "briefing-lv.docx"))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
-    assert styles[0] == ("Title", BRIEFING_TITLE)
+    assert styles[1] == ("Title", BRIEFING_TITLE)  # after the date and number (the requisites line)
     assert ("Heading 1", BRIEFING_HEADINGS_1[0]) in styles
     assert [t for s, t in styles if s == "Heading 2"] == BRIEFING_HEADINGS_2
     bullets = [t for s, t in styles if s == "List Bullet"]

@@ -234,7 +234,7 @@ def test_recipient_slugs_are_capped(tmp_path):
         if ok:
             assert slug in [r.slug for r in load_recipients(root, "recipients.yaml")]
         else:
-            with pytest.raises(ContentError, match=r"recipients.yaml:7: slug is 299 characters long \(the limit is 64\)"):
+            with pytest.raises(ContentError, match=r"recipients.yaml:9: slug is 299 characters long \(the limit is 64\)"):
                 load_recipients(root, "recipients.yaml")
 
 

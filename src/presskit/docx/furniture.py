@@ -1,5 +1,6 @@
 """Page furniture: the template's <header class="first-page">, <header> and <footer> become the
-section's first-page and running headers and its footer ({PAGE} and {NUMPAGES} as Word fields)."""
+section's first-page and running headers and its footer ({PAGE} and {NUMPAGES} as Word fields,
+data-align as the paragraph's alignment, images such as a logo related from the header part)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def write_furniture(writer: _Writer, body: HtmlElement) -> None:
         ctx = Ctx(part, container.append, column=writer.text_width)
         for p in (p for element in elements[:1] for p in element.iter("p")):
             para = ox.paragraph(writer.styles.paragraph(p.get("data-style") or "Header"))
+            if align := writer.aligned(p, ctx).align:
+                ox.paragraph_properties(para, align=align)
             container.append(para)
             writer._emit(para, normalise(read_items(p, None, None, writer._refuse)), ctx, fields=True)
         if not len(container):

@@ -35,6 +35,8 @@ EMBEDDED_TAGS = frozenset({"svg", "math", "video", "audio", "iframe", "object", 
 SILENT_TAGS = frozenset({"col", "colgroup", "wbr", "source", "track", "template", "script", "style", "meta",
                          "link", "base", "noscript", "area", "param"})
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space must survive
+# A template's data-align: where a block sits on the line (w:jc), e.g. the addressee at the right.
+ALIGNMENTS = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
 def tag_of(el: HtmlElement) -> str:
@@ -76,6 +78,14 @@ def child_items(child: HtmlElement, style: str | None, link: str | None,
         refuse(child)
     href = child.get("href") if tag == "a" else None
     return out + read_items(child, CHAR_STYLES.get(tag, style), href or link, refuse)
+
+
+def alignment(el: HtmlElement) -> tuple[str | None, str | None]:
+    """(w:jc value, None) of an element's data-align; (None, the value) when it is not one of ALIGNMENTS."""
+    value = el.get("data-align")
+    if value is None:
+        return None, None
+    return (ALIGNMENTS[value], None) if value in ALIGNMENTS else (None, value)
 
 
 def normalise(items: list[Item]) -> list[Item]:

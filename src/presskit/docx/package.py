@@ -1,8 +1,10 @@
-"""Package-level helpers for DOCX files: deterministic zips, core/app properties and language, footnotes part."""
+"""Package-level helpers for DOCX files: deterministic zips, core/app properties and language, footnotes
+part, embedded (obfuscated) fonts."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import struct
 import zipfile
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import PartFactory, XmlPart
+from docx.opc.part import Part, PartFactory, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 
@@ -156,8 +158,6 @@ def set_app_properties(document: Document, company: str) -> None:
         if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
             replace_part_blob(rel.target_part, blob)  # else the reference's own app.xml stays
             return
-    from docx.opc.part import Part
-
     part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, document.part.package)
     document.part.package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
@@ -205,3 +205,81 @@ def set_language(document: Document, lang: str) -> None:
                                                                   "w:spacing", "w:ind", "w:jc")}]
             bidi = OxmlElement("w:bidi")
             later[0].addprevious(bidi) if later else ppr.append(bidi)
+
+
+# ---- embedded fonts (ECMA-376 Part 1, §17.8.1 "Font Embedding"; §17.8.3.3 w:embedRegular …) ----
+EMBED_SLOTS = {"Regular": "w:embedRegular", "Bold": "w:embedBold", "Italic": "w:embedItalic",
+               "BoldItalic": "w:embedBoldItalic"}
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+FONTS_XML = f'<w:fonts xmlns:w="{W_NS}" xmlns:r="{R_NS}"/>'
+# w:settings children that precede w:embedTrueTypeFonts and w:saveSubsetFonts in the schema.
+SETTINGS_BEFORE_EMBED = ("w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
+                         "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
+                         "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData")
+
+
+def font_key(data: bytes) -> str:
+    """A GUID for a font part, made from its bytes (the same font, the same key: identical files)."""
+    h = hashlib.sha256(data).hexdigest().upper()
+    return f"{{{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}}}"
+
+
+def obfuscate_font(data: bytes, key: str) -> bytes:
+    """ECMA-376's font obfuscation: the first 32 bytes XORed with the key, whose 16 bytes are the
+    GUID's 32 hex digits read from the last pair to the first. Its own inverse."""
+    digits = key.strip("{}").replace("-", "")
+    xor = bytes.fromhex(digits)[::-1]
+    head = bytes(b ^ xor[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def embed_fonts(document: Document, faces: dict[str, list[tuple[str, bytes]]]) -> None:
+    """Embed each family's faces ({family: [(slot, TrueType bytes)]}, slot as in EMBED_SLOTS) as
+    obfuscated font parts of the font table, and tell Word (w:embedTrueTypeFonts) to keep them."""
+    if not faces:
+        return
+    table = _font_table(document)
+    for family, slots in faces.items():
+        font = next((f for f in table.element.iterchildren(qn("w:font")) if f.get(qn("w:name")) == family), None)
+        if font is None:
+            font = OxmlElement("w:font")
+            font.set(qn("w:name"), family)
+            table.element.append(font)
+        for old in [c for c in font if c.tag in {qn(tag) for tag in EMBED_SLOTS.values()}]:
+            font.remove(old)
+        for slot, data in sorted(slots, key=lambda s: list(EMBED_SLOTS).index(s[0])):  # schema order
+            key = font_key(data)
+            part = Part(document.part.package.next_partname("/word/fonts/font%d.odttf"), OBFUSCATED_FONT,
+                        obfuscate_font(data, key), document.part.package)
+            embed = OxmlElement(EMBED_SLOTS[slot])
+            embed.set(qn("r:id"), table.relate_to(part, RT.FONT))
+            embed.set(qn("w:fontKey"), key)
+            font.append(embed)
+    _settings_flags(document, "w:embedTrueTypeFonts", "w:saveSubsetFonts")
+
+
+def _font_table(document: Document) -> XmlPart:
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FONT_TABLE and not rel.is_external:
+            found: XmlPart = rel.target_part
+            return found
+    part = XmlPart(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, parse_xml(FONTS_XML), document.part.package)
+    document.part.relate_to(part, RT.FONT_TABLE)
+    return part
+
+
+def _settings_flags(document: Document, *tags: str) -> None:
+    """Set on/off w:settings flags (absent ones added after the settings that precede them)."""
+    settings = document.settings.element
+    anchor = None
+    for child in settings:
+        if child.tag in {qn(t) for t in SETTINGS_BEFORE_EMBED}:
+            anchor = child
+    for tag in tags:
+        if settings.find(qn(tag)) is None:
+            flag = OxmlElement(tag)
+            if anchor is None:
+                settings.insert(0, flag)
+            else:
+                anchor.addnext(flag)
+            anchor = flag

@@ -18,12 +18,14 @@ from ..source.containment import TEMPLATE, read_project_file, short_ref
 from . import oxml as ox
 from .anchors import Anchors
 from .context import Ctx, ListItem
+from .fonts import embeddable_faces
 from .furniture import FIRST_PAGE_HEADER, write_furniture
 from .images import Images
-from .inline import BLOCK_TAGS, child_items, has_content, is_image_only, normalise, quote_marks, read_items, tag_of
+from .inline import BLOCK_TAGS, alignment, child_items, has_content, is_image_only, normalise, quote_marks, read_items, tag_of
 from .locate import locator
-from .package import footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
+from .package import embed_fonts, footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
 from .reference import new_document
+from .requisites import supply_styles
 from .styles import OPTIONAL_STYLES, REQUIRED_STYLES, Locate, StyleBook
 from .tables import write_table
 
@@ -67,6 +69,7 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
     ref = (str(path), read_project_file(campaign.root, path, TEMPLATE)) if path else None
     root: HtmlElement = lxml.html.document_fromstring(html)  # lxml's stubs say only _Element
     document, memo = new_document(ref, bool(root.find("body").xpath(FIRST_PAGE_HEADER)))
+    supply_styles(document)
     lang = root.get("lang") or campaign.source_language
     writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
                      source or "content", memo, locator(campaign.root, template, source, lang), campaign.root)
@@ -83,6 +86,7 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
                         keywords=info.get("keywords", ""), date=date)
     set_app_properties(document, info.get("author", campaign.organisation))
     set_language(document, lang)
+    embed_fonts(document, embeddable_faces(document))
     return save_deterministic(document)
 
 
@@ -190,7 +194,7 @@ class _Writer:
         if tag in HEADINGS or tag == "p":
             style = el.get("data-style") or HEADINGS.get(tag) or \
                 ("Admonition Title" if "admonition-title" in cls else None)
-            self._text(read_items(el, ctx.char, None, self._refuse), ctx, style)
+            self._text(read_items(el, ctx.char, None, self._refuse), self.aligned(el, ctx), style)
         elif tag in ("ul", "ol"):
             self._list(el, ctx)
         elif tag == "figure" and el.find("figcaption") is not None:
@@ -382,6 +386,14 @@ class _Writer:
                              list_style="footnote text"))
         part.element.append(ox.footnote(self.footnote_count, paragraphs, self.styles.ids["footnote reference"]))
         return ox.footnote_reference(self.footnote_count, self.styles.ids["footnote reference"])
+
+    def aligned(self, el: HtmlElement, ctx: Ctx) -> Ctx:
+        """*ctx* with the alignment of the template's data-align (an unknown value is an error at its line)."""
+        jc, bad = alignment(el)
+        if bad is not None:
+            self._problem(rf"""data-align\s*=\s*["']?{re.escape(bad)}""", f"data-align: unknown alignment '{bad}'",
+                          "use left, center, right or justify")
+        return ctx.inside(align=jc) if jc else ctx
 
     def _refuse(self, el: HtmlElement) -> None:
         tag = tag_of(el)

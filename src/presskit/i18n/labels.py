@@ -1,4 +1,4 @@
-"""presskit's own template labels ("Contents", "Page {PAGE} of {NUMPAGES}"…) and their translations.
+"""presskit's own template labels ("Contents", "Published: {date}"…) and their translations.
 
 A template's t("…") / _("…") strings are labels with English msgids (the gettext convention).
 presskit ships a reviewed translation of them per language in i18n/labels/<lang>.po (package data);

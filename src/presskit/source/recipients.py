@@ -19,12 +19,15 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A slug is part of a file name (<stem>-<lang>-<slug>.docx): capped far below the 255 bytes file
 # systems allow (a 300-character slug was an internal error, "File name too long").
 MAX_SLUG = 64
-KNOWN_KEYS = {"slug", "name", "note"}
+KNOWN_KEYS = {"slug", "name", "name_dative", "note"}
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """One addressee: a file-name slug, the official name, and the line it is defined on."""
+    """One addressee: a file-name slug, the official name, and the line it is defined on.
+
+    The entry may give ``name_dative``, the name in the Latvian dative ("Aizsardzības ministrijai"),
+    which a Latvian copy prints as its addressee; without it the copy prints ``name`` (docs/docx.md)."""
 
     slug: str
     name: str
@@ -89,6 +92,11 @@ def _load(root: Path, name: str, _mtime: int, _size: int) -> list[Recipient]:
         if not isinstance(official, str) or not official.strip():
             problems.append(Problem(file, lines.get(("recipients", i, "name"), line),
                                     "recipient has no 'name'", "add the institution's official name"))
+        dative = item.get("name_dative")
+        if "name_dative" in item and (not isinstance(dative, str) or not dative.strip()):
+            problems.append(Problem(file, lines.get(("recipients", i, "name_dative"), line),
+                                    "'name_dative' is empty", "write the name in the Latvian dative, "
+                                    "e.g. 'Finanšu ministrijai', or remove the key"))
         if not isinstance(slug, str) or not SLUG.match(slug):
             problems.append(Problem(file, slug_line, f"bad slug {slug!r}",
                                     "use lowercase ASCII letters and digits joined by '-', e.g. 'arlietu-ministrija'"))
