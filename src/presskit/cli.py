@@ -208,6 +208,10 @@ def check(obj: Context, root: Path, strict: bool) -> None:
         write_report(campaign)  # the build report shows these findings next to each file
     except WriteError as exc:  # a read-only build/ is still checked: only the report is not updated
         echo(obj, f"warning: {write_problem(exc, campaign.root)} (the build report was not updated)", err=True)
+    if not strict:  # heuristic findings (addresses that look broken) warn; --strict fails on them too
+        for finding in (f for f in findings if f.severity == "warning"):
+            echo(obj, f"warning: {finding.problem()}", err=True)
+        findings = [f for f in findings if f.severity != "warning"]
     if findings:
         echo(obj, f"presskit: preflight found {len(findings)} problem(s) in {checked} PDF(s)", err=True)
     if errors or findings:

@@ -215,6 +215,7 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
         for message in catalog:  # still fuzzy from an earlier update: keep the source it was made from
             if message.id and message.fuzzy and not message.previous_id and message.id in previous:
                 message.previous_id = previous[message.id]
+        reject_weak_matches(catalog, before)
     else:
         template = extract_template(campaign, lang)
         catalog = new_catalog(campaign, lang)
@@ -227,6 +228,37 @@ def update_catalog(campaign: Campaign, lang: str) -> UpdateResult:
         atomic_write(path, data)
     return UpdateResult(lang, relpath(path, root), sum(1 for m in catalog if m.id), new, fuzzy_new,
                         len(set(catalog.obsolete) - was_obsolete), data != old)
+
+
+# Babel offers the translation of any old segment at least 60 % alike (difflib's default cutoff),
+# and a short label then gets another label's words ("Notes" got the translation of "Footnotes").
+# An edited sentence stays far above this; an unrelated text of similar letters falls below it.
+MIN_SIMILARITY = 0.8
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two source texts are, 0–1 (difflib's ratio, case ignored)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+
+
+def reject_weak_matches(catalog: Catalog, before: set[Any]) -> None:
+    """Entries this update made fuzzy from an old segment less than MIN_SIMILARITY alike become new
+    (untranslated) entries; the old entry goes back to the obsolete ones, translation and all."""
+    from babel.messages.catalog import Message
+
+    for message in catalog:
+        if not (isinstance(message.id, str) and message.id not in before and message.fuzzy
+                and message.previous_id):
+            continue
+        old = message.previous_id[0]
+        if similarity(old, message.id) >= MIN_SIMILARITY:
+            continue
+        if old not in catalog.obsolete:
+            catalog.obsolete[old] = Message(old, message.string, flags=set(message.flags) - {"fuzzy"})
+        message.string, message.previous_id = "", []
+        message.flags.discard("fuzzy")
 
 
 @dataclass

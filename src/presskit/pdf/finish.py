@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 import pydyf
 
 from ..errors import ConfigError, Problem
-from ..source.containment import read_icc_profile
+from ..source.containment import print_profile
+from ..source.press import PRESSES, REGISTRY, profile_description
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
 
-    from ..source.config import Campaign
+    from ..source.config import Campaign, PrintSettings
 
 MM = 72 / 25.4  # PostScript points per millimetre
 # Crop marks sit outside the bleed: they start this far beyond the trim and run this long.
@@ -31,11 +32,11 @@ class PrintFinisher:
     def __init__(self, campaign: Campaign):
         self.settings = campaign.print
         # Checked here, before rendering, whatever the value's source (campaign.yaml or its cache):
-        # inside the project or under /usr/share/color/icc/, a regular file, a CMYK ICC profile.
-        found = read_icc_profile(campaign.root, self.settings.icc_profile)
+        # the press's profile as `make` made it, or print.icc_profile inside the project or under
+        # /usr/share/color/icc/, a regular file, a CMYK ICC profile.
+        found = print_profile(campaign)
         if isinstance(found, Problem):
-            raise ConfigError(Problem("content/campaign.yaml", campaign.line_of("print", "icc_profile"),
-                                      f"print.icc_profile: {found.message}", found.fix))
+            raise ConfigError(found)
         self.profile, self.data = found
 
     def __call__(self, document: Document, pdf: pydyf.PDF) -> None:
@@ -66,16 +67,25 @@ class PrintFinisher:
 
     def output_intent(self, pdf: pydyf.PDF) -> pydyf.Dictionary:
         """The PDF/X output intent: the CMYK profile of the printing condition the file is made for."""
-        condition = self.settings.output_condition
+        identifier, condition = intent_names(self.settings)
         icc = add(pdf, pydyf.Stream([compressed(self.data)], {"N": 4, "Filter": "/FlateDecode"}))
         return pydyf.Dictionary({
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
-            "OutputConditionIdentifier": pydyf.String("Custom"),
+            "OutputConditionIdentifier": pydyf.String(identifier),
             "OutputCondition": pydyf.String(condition),
-            "Info": pydyf.String(f"{condition} — {self.profile.name}"),
-            "RegistryName": pydyf.String("http://www.color.org"),
+            "Info": pydyf.String(profile_description(self.data) or self.profile.name),
+            "RegistryName": pydyf.String(REGISTRY),
             "DestOutputProfile": icc.reference,
         })
+
+
+def intent_names(settings: PrintSettings) -> tuple[str, str]:
+    """OutputConditionIdentifier and OutputCondition: the press's registered name (FOGRA39, …), or
+    'Custom' for a project that names both its own profile and its condition (as before print.press)."""
+    press = PRESSES[settings.press]
+    if settings.icc_profile and settings.output_condition:
+        return "Custom", settings.output_condition
+    return press.identifier, settings.output_condition or press.condition
 
 
 def add(pdf: pydyf.PDF, obj: Any) -> Any:

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..store import JsonStore, code_version
-from . import content, fonts
+from . import content, fonts, ink, links
 from .content import ContentWalker
 from .fonts import check_fonts
+from .links import check_urls, link_urls, urls_in_text
 
 if TYPE_CHECKING:
     import pikepdf
@@ -33,6 +34,7 @@ class Finding:
     page: int | None
     what: str
     fix: str
+    severity: str = "error"  # or "warning": a heuristic (an address that looks broken)
 
     def problem(self) -> Problem:
         """The finding as a user-facing Problem (file, page, what — fix)."""
@@ -51,13 +53,21 @@ class Expectations:
     safety_mm: float = 5.0
     min_ppi: float = 300.0
     draft: bool = False  # built with --draft: the DRAFT mark may cross the safety margin
+    press: str = ""  # the printing condition's name (FOGRA39 …) in findings
+    tac: float = 330.0  # its total area coverage limit, %
+    intent: str = ""  # the OutputConditionIdentifier the output intent must carry ("": any)
 
 
 def expectations_for(campaign: Campaign, unit: Unit, draft: bool = False) -> Expectations:
     """The rules for one built unit, from the campaign's print settings and the output's kind."""
+    from ..pdf.finish import intent_names
+    from ..source.press import PRESSES
+
     out = campaign.outputs[unit.output]
+    press = PRESSES[campaign.print.press]
     return Expectations(pdfx=unit.edition == "print", booklet=out.booklet and unit.edition == "print",
-                        bleed_mm=campaign.print.bleed_mm, fonts=tuple(campaign.print.fonts), draft=draft)
+                        bleed_mm=campaign.print.bleed_mm, fonts=tuple(campaign.print.fonts), draft=draft,
+                        press=press.identifier, tac=press.tac, intent=intent_names(campaign.print)[0])
 
 
 def draft_targets(root: Path) -> set[str]:
@@ -69,7 +79,8 @@ def draft_targets(root: Path) -> set[str]:
 
 def _store(root: Path) -> JsonStore:
     """Findings per PDF by its digest and the rules it was checked against (build/.presskit/preflight.json)."""
-    return JsonStore(root, CACHE_FILE, code_version(__name__, content.__name__, fonts.__name__), create=True)
+    return JsonStore(root, CACHE_FILE, code_version(__name__, content.__name__, fonts.__name__, ink.__name__,
+                                                      links.__name__), create=True)
 
 
 def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
@@ -102,7 +113,8 @@ def preflight_project(campaign: Campaign) -> tuple[list[Finding], int]:
 def valid_findings(rows: object) -> bool:
     """The shape preflight_project() stores: a list of Finding fields (the cache is untrusted)."""
     return isinstance(rows, list) and all(
-        isinstance(r, dict) and set(r) == {"file", "page", "what", "fix"} and isinstance(r["file"], str)
+        isinstance(r, dict) and set(r) - {"severity"} == {"file", "page", "what", "fix"} and isinstance(r["file"], str)
+        and r.get("severity", "error") in ("error", "warning")
         and (r["page"] is None or type(r["page"]) is int) and isinstance(r["what"], str) and isinstance(r["fix"], str)
         for r in rows)
 
@@ -137,6 +149,8 @@ def inspect_pdf(path: Path, expect: Expectations, name: str | None = None) -> li
             if expect.pdfx:
                 issues += check_boxes(page, expect)
             findings += [Finding(name, number, what, fix) for what, fix in dict.fromkeys(issues)]
+            findings += [Finding(name, number, what, fix, "warning")
+                         for what, fix in check_urls(link_urls(page), "link")]
     if expect.pdfx and not expect.draft:
         findings += check_safety(path, name, expect)
     return sorted(findings, key=lambda f: (f.page or 0))
@@ -157,7 +171,11 @@ def check_document(pdf: pikepdf.Pdf, expect: Expectations) -> list[tuple[int | N
         profile = intents[0].get("/DestOutputProfile") if intents else None
         if profile is None or int(profile.get("/N", 0)) != 4:
             out.append((None, "no PDF/X output intent with a CMYK profile",
-                        "set print.icc_profile in content/campaign.yaml to a CMYK ICC profile"))
+                        "set print.press (or print.icc_profile) in content/campaign.yaml and rebuild"))
+        elif expect.intent and str(intents[0].get("/OutputConditionIdentifier", "")) != expect.intent:
+            found = str(intents[0].get("/OutputConditionIdentifier", ""))
+            out.append((None, f"the output intent is '{found}', not {expect.intent} as print.press says",
+                        "rebuild the file with presskit build (the press condition changed since)"))
     return out
 
 
@@ -176,6 +194,8 @@ def check_boxes(page: pikepdf.Page, expect: Expectations) -> list[tuple[str, str
         got = ", ".join(f"{s / MM:.1f}" for s in sides)
         out.append((f"BleedBox is {got} mm beyond the TrimBox (left, bottom, right, top), "
                     f"expected {expect.bleed_mm:g} mm on every side", fix))
+    if not _inside(trim, bleed):
+        out.append(("TrimBox reaches outside the BleedBox", fix))
     if not _inside(bleed, media):
         out.append(("BleedBox reaches outside the MediaBox", fix))
     return out
@@ -207,6 +227,8 @@ def check_safety(path: Path, name: str, expect: Expectations) -> list[Finding]:
         for number, page in enumerate(document, 1):
             trim = trims[number - 1]
             text = page.get_textpage()
+            findings += [Finding(name, number, what, fix, "warning")
+                         for what, fix in check_urls(urls_in_text(text.get_text_range()), "printed address")]
             nearest = None
             for i in range(text.count_chars()):
                 char = text.get_text_range(i, 1)

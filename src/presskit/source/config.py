@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, Problem, relpath
+from .press import DEFAULT_PRESS, PRESSES
 from .yaml import KeyPath, Lines, load_yaml
 
 CONFIG_FILE = Path("content") / "campaign.yaml"
@@ -39,18 +40,29 @@ class PrintSettings:
 
     bleed_mm: float = doc("Bleed on every side of print editions, in millimetres.", default=3.0)
     crop_marks: bool = doc("Draw crop marks in the bleed area of print editions.", default=True)
+    press: str = doc(
+        "Printing condition: fogra39, fogra51, swop or gracol. Sets the PDF/X output intent and its ICC "
+        "profile, the ink limit preflight holds to and the screen editions' RGB.", default=DEFAULT_PRESS)
     icc_profile: str = doc(
-        "CMYK ICC profile used as the PDF/X output intent.",
-        default="/usr/share/color/icc/ghostscript/default_cmyk.icc",
-    )
+        "CMYK ICC profile for the output intent instead of the press's own (a file in the project or "
+        "under /usr/share/color/icc/).", default="")
     output_condition: str = doc(
-        "Printing condition the profile stands for (written into the output intent).",
-        default="Generic CMYK (Ghostscript default_cmyk.icc)",
-    )
+        "Printing condition that icc_profile stands for (the output intent's identifier 'Custom' then "
+        "carries it); with the press's profile, its description instead of the press's.", default="")
     fonts: list[str] = doc(
         "Font families the outputs may use; preflight fails on any other font.",
         default_factory=lambda: ["Noto Serif", "Noto Sans"],
     )
+
+    def screen_rgb(self, cmyk: str) -> str:
+        """A device-cmyk() colour ('0 0.85 0.6 0.38') as the sRGB hex screen editions show for it,
+        converted through the press's profile (templates: campaign.print.screen_rgb(...))."""
+        from .press import press_profile, screen_rgb
+
+        found = press_profile(self.press)
+        if isinstance(found, Problem):
+            raise ConfigError(Problem(str(CONFIG_FILE), None, f"print.press: {found.message}", found.fix))
+        return screen_rgb(cmyk, found[1])
 
 
 @dataclass
@@ -238,6 +250,9 @@ def _check_semantics(c: Campaign, v: _Validator, root: Path) -> None:
     if not (math.isfinite(bleed) and 0 <= bleed <= MAX_BLEED_MM):
         v.errors.append(v.problem(("print", "bleed_mm"), f"{bleed:g} mm is out of range (0 to {MAX_BLEED_MM:g} mm)",
                                   "ask the print shop; 3 mm is usual"))
+    if c.print.press not in PRESSES:
+        v.errors.append(v.problem(("print", "press"), f"unknown press '{c.print.press}'",
+                                  f"use one of: {', '.join(PRESSES)} (ask the print shop which condition it prints to)"))
     if len(c.source_url) > MAX_URL_CHARS:
         v.errors.append(v.problem(("source_url",), f"the address is {len(c.source_url)} characters long, more than "
                                                    f"a printed QR code can hold legibly (the limit is {MAX_URL_CHARS})",

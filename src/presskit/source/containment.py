@@ -297,13 +297,25 @@ def read_icc_profile(root: Path, value: str) -> tuple[Path, bytes] | Problem:
     return resolved, data
 
 
-def icc_profile_problem(campaign: Campaign) -> Problem | None:
-    """The campaign's print.icc_profile as a Problem on its line of campaign.yaml, if it cannot be used."""
-    found = read_icc_profile(campaign.root, campaign.print.icc_profile)
+def print_profile(campaign: Campaign) -> tuple[Path, bytes] | Problem:
+    """The output intent's CMYK profile: print.icc_profile when set, else the one `make` made for
+    print.press; or a Problem on that key's line of campaign.yaml (never a silent fallback)."""
+    from .press import press_profile
+
+    settings = campaign.print
+    key = "icc_profile" if settings.icc_profile else "press"
+    found = (read_icc_profile(campaign.root, settings.icc_profile) if settings.icc_profile
+             else press_profile(settings.press))
     if isinstance(found, Problem):
-        return Problem(CAMPAIGN_FILE, campaign.line_of("print", "icc_profile"),
-                       f"print.icc_profile: {found.message}", found.fix)
-    return None
+        line = campaign.line_of("print", key) or campaign.line_of("print")
+        return Problem(CAMPAIGN_FILE, line, f"print.{key}: {found.message}", found.fix)
+    return found
+
+
+def icc_profile_problem(campaign: Campaign) -> Problem | None:
+    """The campaign's print profile as a Problem on its line of campaign.yaml, if it cannot be used."""
+    found = print_profile(campaign)
+    return found if isinstance(found, Problem) else None
 
 
 def has_print_edition(campaign: Campaign) -> bool:
