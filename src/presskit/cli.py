@@ -357,8 +357,9 @@ def watch(obj: Context, root: Path, draft: bool, jobs: int | None, port: int, no
 def new(obj: Context, directory: Path, source_language: str | None, languages: str | None, title: str | None,
         organisation: str | None, example: bool) -> None:
     """Create a new, buildable project in DIRECTORY: a neutral starter, or --example."""
-    from .source.scaffold import scaffold, starter, starter_options
+    from .source.scaffold import check_folder, scaffold, starter, starter_options
 
+    check_folder(directory)
     given = [o for o, v in (("--source-language", source_language), ("--languages", languages),
                             ("--title", title), ("--organisation", organisation)) if v is not None]
     if example and given:

@@ -147,12 +147,17 @@ def _fill(name: str, values: dict[str, object]) -> str:
     return Template(head).substitute(as_yaml) + sep + Template(body).substitute({k: str(v) for k, v in values.items()})
 
 
-def _make_folder(directory: Path) -> None:
+def check_folder(directory: Path) -> None:
+    """*directory* must be new or empty (checked before the options: the first thing to fix)."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(Problem(str(directory), None, "is a file, not a folder", "choose a new folder name"))
     if directory.exists() and any(directory.iterdir()):
         raise UsageError(Problem(str(directory), None, "folder exists and is not empty",
                                  "choose a new folder name"))
+
+
+def _make_folder(directory: Path) -> None:
+    check_folder(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / ".gitignore").write_text("/build/\n")
 
