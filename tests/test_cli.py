@@ -8,7 +8,7 @@ from conftest import run
 @pytest.mark.slow
 def test_new_then_build(tmp_path):
     target = tmp_path / "x"
-    proc = run("new", target, check=True)
+    proc = run("new", target, "--example", check=True)
     assert f"presskit: created {target}" in proc.stdout
     assert (target / "content" / "campaign.yaml").is_file()
     run("build", "--root", target, check=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import EXIT_ERROR, EXIT_USAGE, Interrupted, PresskitError, Problem, printable, write_problem
+from .errors import EXIT_ERROR, EXIT_USAGE, Interrupted, PresskitError, Problem, UsageError, printable, write_problem
 from .files import WriteError
 
 if TYPE_CHECKING:
@@ -349,13 +349,49 @@ def watch(obj: Context, root: Path, draft: bool, jobs: int | None, port: int, no
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--source-language", metavar="L", help="Language the documents are written in (en, de, lv, pt_BR …).")
+@click.option("--languages", metavar="L,L…", help="The campaign's languages, comma-separated (the source is added if missing).")
+@click.option("--title", help="Campaign title (any text).")
+@click.option("--organisation", help="Publishing organisation (any text).")
+@click.option("--example", is_flag=True, help="Copy the example campaign (Latvian source) instead of a neutral starter.")
 @click.pass_obj
-def new(obj: Context, directory: Path) -> None:
-    """Create a new, buildable project in DIRECTORY."""
-    from .source.scaffold import scaffold
+def new(obj: Context, directory: Path, source_language: str | None, languages: str | None, title: str | None,
+        organisation: str | None, example: bool) -> None:
+    """Create a new, buildable project in DIRECTORY: a neutral starter, or --example."""
+    from .source.scaffold import check_folder, scaffold, starter, starter_options
 
-    scaffold(directory)
-    echo(obj, f"presskit: created {directory}; build it with: presskit build --root {directory}")
+    check_folder(directory)
+    given = [o for o, v in (("--source-language", source_language), ("--languages", languages),
+                            ("--title", title), ("--organisation", organisation)) if v is not None]
+    if example and given:
+        raise UsageError(Problem("presskit new", None, f"--example copies the example campaign as it is: {', '.join(given)} "
+                                 "would be ignored", "leave out --example for a starter of your own, or those options"))
+    if example:
+        scaffold(directory)
+    else:
+        options = starter_options(source_language, languages, title, organisation)
+        if not starter(directory, options):
+            echo(obj, f"note: presskit has no placeholder text in '{options.source_language}': the documents hold "
+                      "English text to replace with yours", err=True)
+        _new_catalogs(obj, directory)
+    echo(obj, f"presskit: created {directory}; edit {directory / 'content'}, then build it with: "
+              f"presskit build --draft --root {directory}")
+
+
+def _new_catalogs(obj: Context, root: Path) -> None:
+    """A starter's empty catalogs, written by `presskit i18n update`'s own code; a language presskit
+    has no label translations for is named now rather than at the first build."""
+    from .i18n.labels import label_file
+    from .i18n.update import target_languages, update_catalog
+
+    campaign = load(root, False, obj)
+    for lang in campaign.languages:
+        if label_file(lang) is None:
+            echo(obj, f"warning: presskit has no translation of its template labels into '{lang}' — add them to "
+                      f"content/translations/{lang}.po (the build names each one)", err=True)
+    for lang in target_languages(campaign):
+        r = update_catalog(campaign, lang)
+        echo(obj, f"  created {r.path}: {r.messages} messages to translate")
 
 
 def main() -> None:
