@@ -58,15 +58,16 @@ def _write_pdf(campaign: Campaign, unit: Unit, prepared: Prepared) -> set[str]:
 
 
 def _write_docx(campaign: Campaign, unit: Unit, prepared: Prepared) -> set[str]:
-    from ..docx.reference import use_brand
     from ..docx.writer import html_to_docx, reference_path
 
     template = campaign.outputs[unit.output].template
-    use_brand(campaign.brand)  # the house style of a template without a reference.docx of its own
     atomic_write(campaign.root / unit.target,
                  html_to_docx(prepared.html, campaign, template, prepared.meta, prepared.document))
     reference = reference_path(campaign, template)  # the house style is an input too
-    return {_rel(reference, campaign.root)} if reference else set()
+    inputs = {_rel(reference, campaign.root)} if reference else set()
+    if campaign.brand.logo:  # the letterhead's logo: an edit rebuilds the briefing
+        inputs.add(_rel(campaign.root / campaign.brand.logo, campaign.root))
+    return inputs
 
 
 def _rel(path: Path | str, root: Path) -> str:

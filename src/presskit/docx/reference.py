@@ -22,15 +22,7 @@ if TYPE_CHECKING:
 # and what the writer derived from its styles. Each copy starts from a deep copy of the Document
 # instead of unzipping and parsing it again.
 _pristine: list[Any] = []
-# The house style made from the brand of the project being written (use_brand): the reference of a
-# template folder without a reference.docx of its own.
-_house: list[tuple[str, bytes]] = []
 HOUSE_STYLE = "presskit's house style (made from campaign.yaml brand:)"
-
-
-def use_brand(brand: Brand) -> None:
-    """Make the house style of *brand* the reference of every document without a reference.docx."""
-    _house[:] = [brand_reference(brand)]
 
 
 def brand_reference(brand: Brand) -> tuple[str, bytes]:
@@ -47,24 +39,9 @@ def _house_style(*palette: str) -> bytes:
     return reference_docx(Palette(*palette))
 
 
-def house_reference() -> tuple[str, bytes]:
-    """The reference of a template folder without a reference.docx: the house style of the brand
-    given to use_brand(), or of presskit's own palette when none was given."""
-    if not _house:
-        from ..source.config import Brand
-
-        use_brand(Brand())
-    return _house[0]
-
-
-def reference_label(label: str) -> str:
-    """How messages name the reference: what the writer calls "python-docx default" is the house style."""
-    return HOUSE_STYLE if label == "python-docx default" else label
-
-
-def new_document(ref: tuple[str, bytes] | None, first_page: bool = False) -> tuple[Document, dict[Any, Any]]:
-    """A fresh python-docx Document of *ref* (its name and bytes; when None, the house style of the
-    brand: house_reference()), parsed once per content,
+def new_document(ref: tuple[str, bytes], first_page: bool = False) -> tuple[Document, dict[Any, Any]]:
+    """A fresh python-docx Document of *ref* (its name and bytes: a template's reference.docx or the
+    brand's house style, brand_reference()), parsed once per content,
     and the style look-ups already made on it (a dict the writer fills; valid while the styles are).
     Its header and footer parts are there already (see furniture_parts), with a different first
     page when *first_page*.
@@ -72,7 +49,7 @@ def new_document(ref: tuple[str, bytes] | None, first_page: bool = False) -> tup
     The key is the file's bytes, not its time stamp: an edit within the file system's time
     resolution (or one that restores an old mtime) is still picked up, and reading 6 KB is cheap.
     """
-    key = ref or house_reference()
+    key = ref
     if not _pristine or _pristine[0] != key:
         _pristine[:] = [key, {}, {}]
     documents = _pristine[1]

@@ -10,7 +10,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from ..errors import ContentError, PresskitError, Problem, TemplateError
-from .reference import HOUSE_STYLE, reference_label, stored_name, style_ids_by_name
+from .reference import HOUSE_STYLE, stored_name, style_ids_by_name
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -39,7 +39,7 @@ class StyleBook:
 
     def __init__(self, document: Document, reference: str, memo: dict[Any, Any], locate: Locate):
         self.doc, self.memo, self.locate = document, memo, locate
-        self.reference = reference_label(reference)
+        self.reference = reference
         if "by_name" not in memo:  # one pass over w:style: python-docx's look-ups scan every style again
             memo["by_name"] = style_ids_by_name(document.styles.element)
         self.by_name: dict[str, str | None] = memo["by_name"]

@@ -24,7 +24,7 @@ from .images import Images
 from .inline import BLOCK_TAGS, alignment, child_items, has_content, is_image_only, normalise, quote_marks, read_items, tag_of
 from .locate import locator
 from .package import embed_fonts, footnotes_part, save_deterministic, set_app_properties, set_core_properties, set_language
-from .reference import new_document
+from .reference import HOUSE_STYLE, brand_reference, new_document
 from .requisites import supply_styles
 from .styles import OPTIONAL_STYLES, REQUIRED_STYLES, Locate, StyleBook
 from .tables import write_table
@@ -66,12 +66,14 @@ def html_to_docx(html: str, campaign: Campaign, template: str, meta: dict[str, A
     """Convert the briefing HTML to DOCX bytes, styled by the template's reference.docx."""
     path = reference_path(campaign, template)
     # Read under the containment rule: a reference.docx linked from outside the project is refused.
-    ref = (str(path), read_project_file(campaign.root, path, TEMPLATE)) if path else None
+    # A template's own reference.docx, read under the containment rule (a link out is refused), or
+    # the house style made from the campaign's brand.
+    ref = (str(path), read_project_file(campaign.root, path, TEMPLATE)) if path else brand_reference(campaign.brand)
     root: HtmlElement = lxml.html.document_fromstring(html)  # lxml's stubs say only _Element
     document, memo = new_document(ref, bool(root.find("body").xpath(FIRST_PAGE_HEADER)))
     supply_styles(document)
     lang = root.get("lang") or campaign.source_language
-    writer = _Writer(document, f"templates/{template}/reference.docx" if ref else "python-docx default",
+    writer = _Writer(document, f"templates/{template}/reference.docx" if path else HOUSE_STYLE,
                      source or "content", memo, locator(campaign.root, template, source, lang), campaign.root)
     quote_marks(root.find("body"), language(lang).quotes)
     writer.write(root)
