@@ -82,7 +82,7 @@ def document_context(page: Page) -> dict[str, Any]:
     doc = page.document
     rendered = render_markdown(doc.body, page.lang, doc.translations)
     sections = [{"title": s.title, "id": s.id, "html": s.html, "notes": s.notes} for s in rendered.sections]
-    return typeset_context({"meta": doc.meta, "html": rendered.html, "sections": sections}, page.lang)
+    return typeset_context({"meta": doc.meta, "html": rendered.html, "sections": sections}, page.lang, page.edition)
 
 
 def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], str]) -> str:

@@ -8,8 +8,11 @@ U+202F where the language's typography wants a thin space):
 - Latvian and Lithuanian: an ordinal number and the word after it ("2020. gada", "2. jūlijs");
 - Russian, Ukrainian, Belarusian, Polish, Czech and Slovak: a one-letter preposition or conjunction
   and the next word ("в Совете", "w Radzie");
-- French: a narrow no-break space before ; : ! ? » and after « (inserted where the text has none);
-- headings: the last two words bound, so that no heading line holds a single word;
+- French: a narrow no-break space before ; ! ? » and after «, a no-break space before : (the
+  Imprimerie nationale's rule; inserted where the text has none);
+- headings: the last two words bound, so that no heading line holds a single word. In headings
+  (which also make the PDF outline, the contents and running heads) words are bound by a
+  white-space: nowrap span rather than U+00A0, so their text keeps its plain spaces;
 - paragraphs, list items, cells: the last words (TAIL characters, at least the last word) are set
   with hyphens: manual, so a paragraph never ends on the tail of a hyphenated word and its
   penultimate line rarely ends hyphenated.
@@ -51,13 +54,16 @@ ONE_LETTER = {
     "pl": "wziouaWZIOUA", "cs": "ksvzouaiKSVZOUAI", "sk": "ksvzouaiKSVZOUAI",
 }
 ORDINAL_LANGUAGES = frozenset({"lv", "lt"})
-FRENCH_BEFORE = re.compile(rf"(?:{SPACE}|(?<=[^\W\d_]))(?=[;:!?](?!\S))|(?:{SPACE}|(?<!{SPACE}))(?=»)")
+FRENCH_BEFORE = re.compile(rf"(?:{SPACE}|(?<=[^\W\d_]))(?=[;!?](?!\S))|(?:{SPACE}|(?<!{SPACE}))(?=»)")
+FRENCH_COLON = re.compile(rf"(?:{SPACE}|(?<=[^\W\d_]))(?=:(?!\S))")
 FRENCH_AFTER = re.compile(rf"(?<=«){SPACE}?")
 LAST_TWO = re.compile(rf"(\S+){SPACE}+(\S+)\s*$")
 TAIL = 40  # a paragraph's last words within this many characters (at least its last word) are kept whole
 WORDY = re.compile(r"[^\W_]")
 HEADING_BIND = 24  # the last two words of a heading are bound when no longer than this together
 NO_HYPHENS = '<span style="hyphens: manual">'
+NOWRAP = '<span style="white-space: nowrap">'
+BOUND = re.compile(rf"[^\s<>]+(?:{NBSP}[^\s<>]+)+")
 
 
 def typeset(markup: str, lang: str, heading: bool = False) -> Markup:
@@ -75,19 +81,31 @@ def _typeset(markup: str, lang: str, heading: bool) -> Markup:
     tokens = TAG.split(markup)
     rule, hyphenated = text_rule(lang), has_hyphenation(lang)
     stack: list[str] = []
+    in_heading = [False] * len(tokens)
     last_text: list[int | None] = [None]  # per open element (and the top): its last text token with a letter
     for i, token in enumerate(tokens):
         if i % 2:
             _tag(token, tokens, stack, last_text, hyphenated)
         elif token and not SKIPPED.intersection(stack):
             tokens[i] = html.escape(rule(html.unescape(token)), quote=False)
+            in_heading[i] = not HEADINGS.isdisjoint(stack)
             if WORDY.search(token):
                 last_text[-1] = i
         elif token.strip():
             last_text[-1] = None  # ends in code: left as it is
     if heading:
         _bind_last_two(tokens, last_text[0])
+        _nowrap_headings(tokens, [True] * len(tokens))
+    else:
+        _nowrap_headings(tokens, in_heading)
     return Markup("".join(tokens))
+
+
+def _nowrap_headings(tokens: list[str], in_heading: list[bool]) -> None:
+    """In heading text, runs bound by U+00A0 become white-space: nowrap spans with plain spaces."""
+    for i in range(0, len(tokens), 2):
+        if in_heading[i] and NBSP in tokens[i]:
+            tokens[i] = BOUND.sub(lambda m: f"{NOWRAP}{m.group().replace(NBSP, ' ')}</span>", tokens[i])
 
 
 def _tag(token: str, tokens: list[str], stack: list[str], last_text: list[int | None], hyphenated: bool) -> None:
@@ -159,7 +177,7 @@ def text_rule(lang: str) -> Callable[[str], str]:
         letters = re.escape(ONE_LETTER[lang])
         rules.append((re.compile(rf"(?<![\w.\-])([{letters}]){SPACE}+(?=\S)"), lambda m: m.group(1) + NBSP))
     if lang == "fr":
-        rules += [(FRENCH_BEFORE, lambda m: NNBSP), (FRENCH_AFTER, lambda m: NNBSP)]
+        rules += [(FRENCH_BEFORE, lambda m: NNBSP), (FRENCH_AFTER, lambda m: NNBSP), (FRENCH_COLON, lambda m: NBSP)]
 
     def apply(text: str) -> str:
         parts = URL.split(text)
@@ -177,9 +195,12 @@ def _ordinal(match: re.Match[str]) -> str:
     return NBSP if following.islower() else match.group(0)
 
 
-def typeset_context(context: dict[str, Any], lang: str) -> dict[str, Any]:
+def typeset_context(context: dict[str, Any], lang: str, edition: str) -> dict[str, Any]:
     """A document's template context (templates.document_context) with its body HTML and section
-    titles typeset; the front matter (also used in <title> and document properties) stays as written."""
+    titles typeset for a PDF edition; the front matter (also used in <title> and document
+    properties) stays as written. A DOCX is left as written: Word breaks its own lines."""
+    if edition == "docx":
+        return context
     sections = [{**s, "title": typeset(s["title"], lang, heading=True), "html": typeset(s["html"], lang)}
                 for s in context["sections"]]
     return {**context, "html": typeset(context["html"], lang), "sections": sections}

@@ -4,7 +4,7 @@ process (Latvian 0.11 s, British English 0.15 s, German 1.2 s); reading them bac
 They are the dictionaries pyphen ships, the same for every project: they are kept per user (like
 Jinja's compiled templates and fontconfig's font cache), so a clean build starts with them too.
 
-The dictionary WeasyPrint finds is wrapped (LowercaseOnly): a word that starts with a capital letter
+The dictionary WeasyPrint finds is one that skips capitals (lowercase_only): a word that starts with a capital letter
 (a proper noun, a name, an abbreviation, a sentence's first word) is never hyphenated. The other
 limits are CSS: hyphenate-limit-chars (3 letters each side) and hyphenate-limit-zone in the templates.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,25 +42,30 @@ def preload(lang: str, folder: Path | None = None) -> None:
     loaded = pyphen.hdcache.get(path)
     if loaded is None:
         loaded = _load(path, folder or cache_dir())
-    if not isinstance(loaded, LowercaseOnly):
-        pyphen.hdcache[path] = LowercaseOnly(loaded)
+    if not getattr(loaded, "lowercase_only", False):
+        pyphen.hdcache[path] = lowercase_only(loaded)
 
 
-class LowercaseOnly:
-    """A pyphen HyphDict that leaves words starting with a capital letter whole: proper nouns
-    ("Latvija", "Security Council"), abbreviations ("MINUSMA") and a sentence's first word. Pyphen
-    (and through it WeasyPrint) asks a dictionary only for positions(); the rest is the dictionary's."""
+def lowercase_only(dictionary: Any) -> Any:
+    """*dictionary* (a pyphen HyphDict) as one that leaves words starting with a capital letter
+    whole: proper nouns ("Latvija", "Security Council"), abbreviations ("MINUSMA") and a sentence's
+    first word. Same patterns and cache; pyphen (and through it WeasyPrint) asks only positions()."""
+    wrapped: Any = object.__new__(_lowercase_class())
+    vars(wrapped).update(vars(dictionary))
+    return wrapped
 
-    def __init__(self, dictionary: Any) -> None:
-        self.dictionary = dictionary
 
-    def positions(self, word: str) -> list[int]:
-        if word[:1].isupper():
-            return []
-        return list(self.dictionary.positions(word))
+@lru_cache(maxsize=1)
+def _lowercase_class() -> type:
+    import pyphen
 
-    def __getattr__(self, name: str) -> Any:  # patterns, maxlen, cache: the wrapped dictionary's
-        return getattr(self.dictionary, name)
+    class LowercaseOnly(pyphen.HyphDict):  # type: ignore[misc]  # pyphen has no type hints
+        lowercase_only = True
+
+        def positions(self, word: str) -> list[int]:
+            return [] if word[:1].isupper() else list(super().positions(word))
+
+    return LowercaseOnly
 
 
 def _load(path: Path, folder: Path) -> Any:
