@@ -60,6 +60,7 @@ FRENCH_AFTER = re.compile(rf"(?<=«){SPACE}?")
 LAST_TWO = re.compile(rf"(\S+){SPACE}+(\S+)\s*$")
 TAIL = 40  # a paragraph's last words within this many characters (at least its last word) are kept whole
 WORDY = re.compile(r"[^\W_]")
+CODE = -1  # an element's last text is code (or pre, kbd …): its end is left as it is
 HEADING_BIND = 24  # the last two words of a heading are bound when no longer than this together
 NO_HYPHENS = '<span style="hyphens: manual">'
 NOWRAP = '<span style="white-space: nowrap">'
@@ -92,7 +93,7 @@ def _typeset(markup: str, lang: str, heading: bool) -> Markup:
             if WORDY.search(token):
                 last_text[-1] = i
         elif token.strip():
-            last_text[-1] = None  # ends in code: left as it is
+            last_text[-1] = CODE  # ends in code: left as it is
     if heading:
         _bind_last_two(tokens, last_text[0])
         _nowrap_headings(tokens, [True] * len(tokens))
@@ -134,9 +135,9 @@ def _tag(token: str, tokens: list[str], stack: list[str], last_text: list[int | 
 def _keep_last_words(tokens: list[str], index: int | None) -> None:
     """Set a paragraph's last words with hyphens: manual, so that its penultimate line does not end
     hyphenated (unless its last line is longer than TAIL) and the last line is never a word's tail."""
-    text = tokens[index] if index is not None else ""
+    text = tokens[index] if index is not None and index != CODE else ""
     start = _tail_start(text)
-    if index is not None and start is not None:
+    if index is not None and start is not None:  # (a text, so index is not CODE)
         tokens[index] = f"{text[:start]}{NO_HYPHENS}{text[start:].rstrip()}</span>{text[len(text.rstrip()):]}"
 
 
@@ -156,7 +157,7 @@ def _tail_start(text: str) -> int | None:
 
 def _bind_last_two(tokens: list[str], index: int | None) -> None:
     """Bind the last two words of a heading's last text with a no-break space, if they are short."""
-    if index is None:
+    if index is None or index == CODE:
         return
     text = html.unescape(tokens[index])
     match = LAST_TWO.search(text)
