@@ -87,7 +87,7 @@ def _typeset(markup: str, lang: str, heading: bool) -> Markup:
     for i, token in enumerate(tokens):
         if i % 2:
             _tag(token, tokens, stack, last_text, hyphenated)
-        elif token and not SKIPPED.intersection(stack):
+        elif token.strip() and not SKIPPED.intersection(stack):
             tokens[i] = html.escape(rule(html.unescape(token)), quote=False)
             in_heading[i] = not HEADINGS.isdisjoint(stack)
             if WORDY.search(token):
