@@ -2,7 +2,7 @@
 PRESSKIT := .venv/bin/presskit
 PYTHON   := .venv/bin/python
 
-.PHONY: all build check test watch bench clean setup profiles
+.PHONY: all build check test watch bench clean setup profiles approve
 
 all: build
 
@@ -28,6 +28,11 @@ test:
 
 watch: setup
 	@$(PRESSKIT) watch
+
+# After a reviewed change of the look: re-render the approved pictures of tests/test_visual.py
+# (tests/visual/), then look at them and commit them with the change.
+approve: build
+	@$(PYTHON) tests/test_visual.py build
 
 bench:
 	@scripts/bootstrap --test

@@ -15,6 +15,7 @@ from ..errors import Problem, TemplateError
 from ..languages import language
 from ..source.templates import main_template, template_environment
 from .markdown import render_markdown
+from .typography import typeset_context
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -81,7 +82,7 @@ def document_context(page: Page) -> dict[str, Any]:
     doc = page.document
     rendered = render_markdown(doc.body, page.lang, doc.translations)
     sections = [{"title": s.title, "id": s.id, "html": s.html, "notes": s.notes} for s in rendered.sections]
-    return {"meta": doc.meta, "html": rendered.html, "sections": sections}
+    return typeset_context({"meta": doc.meta, "html": rendered.html, "sections": sections}, page.lang, page.edition)
 
 
 def render_html(env: jinja2.Environment, page: Page, gettext: Callable[[str], str]) -> str:
