@@ -353,6 +353,42 @@ def new(obj: Context, directory: Path) -> None:
     echo(obj, f"presskit: created {directory}; build it with: presskit build --root {directory}")
 
 
+@cli.group()
+def review() -> None:
+    """Bring a reviewed DOCX briefing back into the source (docs/review.md)."""
+
+
+@review.command("import")
+@click.argument("returned", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", "do_apply", is_flag=True, help="Write the text changes to the source, comments to content/review/.")
+@root_option
+@click.pass_obj
+def review_import(obj: Context, returned: Path, do_apply: bool, root: Path) -> None:
+    """List a returned briefing's tracked changes, edits and comments with their source lines, and the diff."""
+    from .review.importer import apply_review, describe, import_review
+
+    found = import_review(root.resolve(), returned)
+    for line in describe(found, returned.name):
+        echo(obj, line)
+    for plan in found.plans.values():
+        echo(obj, plan.diff().rstrip("\n"))
+    for name in apply_review(root.resolve(), found, returned.name) if do_apply else ():
+        echo(obj, f"  wrote {name}")
+
+
+@cli.command()
+@click.option("--since", default=None, help="An edition number (diff lists them) or a git revision; default: the last release.")
+@root_option
+@click.pass_obj
+def diff(obj: Context, since: str | None, root: Path) -> None:
+    """Which pages of each PDF changed since the last release build (or a git revision), and how."""
+    from .review.editions import edition_diff
+
+    campaign = load(root, False, obj)
+    for line in edition_diff(campaign, since):
+        echo(obj, line)
+
+
 def main() -> None:
     """Entry point: run the CLI, turning presskit errors into messages and exit codes."""
     debug = "--debug" in sys.argv
