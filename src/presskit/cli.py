@@ -123,6 +123,11 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
         raise
     finally:
         progress.close()
+    if not (outputs or draft or pseudo or report.errors) and report.results:  # a release: keep its pages for presskit diff
+        from .review.editions import record_release
+
+        if (number := record_release(campaign, report)) is not None:
+            echo(obj, f"  recorded edition {number} (presskit diff shows what changed)")
     from .report.write import write_report
 
     errors = report.errors
