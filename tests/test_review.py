@@ -75,6 +75,10 @@ def test_two_ministries_tracked_changes_listed_diffed_applied_and_built(briefed,
     assert [(c["author"], c["line"], c["anchor"]) for c in comments] == [
         ("Jānis Ozols", 41, "divdesmit novada ezeros"), ("Pēteris Kalns", 30, "krastu aizsardzībai")]
 
+    again = review(briefed, tmp_path / "finanses.docx", "--apply")  # imported twice: nothing new
+    assert "3 already applied" in again.stdout and "+++" not in again.stdout
+    assert (briefed / "content/briefing.md").read_text() == text
+
     run("build", "--root", briefed, check=True)
     with zipfile.ZipFile(briefed / GENERAL) as z:
         body = z.read("word/document.xml").decode()

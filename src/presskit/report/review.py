@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import PresskitError
 from ..files import STATE_DIR
-from ..source.containment import DOCUMENT, read_project_file
 
 if TYPE_CHECKING:
     from .page import Card
@@ -71,8 +69,13 @@ def _page(target: str, p: dict[str, Any]) -> str:
 
 def _comments(root: Path) -> list[str]:
     folder = root / "content" / "review"
+    if not folder.is_dir():
+        return []
+    from ..errors import PresskitError
+    from ..source.containment import DOCUMENT, read_project_file  # only when there are comments
+
     rows = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+    for path in sorted(folder.glob("*.json")):
         try:
             data = json.loads(read_project_file(root, path, DOCUMENT))
         except (PresskitError, ValueError):

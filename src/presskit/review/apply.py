@@ -30,6 +30,7 @@ class FilePlan:
     before: str
     after: str
     spans: list[tuple[int, int, str, Change]] = field(default_factory=list)  # (start, end, text, change)
+    shown: str = ""  # the whole text as plain words (inline markup dropped), to see what it already says
 
     def diff(self) -> str:
         return "".join(difflib.unified_diff(self.before.splitlines(True), self.after.splitlines(True),
@@ -45,7 +46,7 @@ def plan_edits(root: Path, changes: list[Change]) -> dict[str, FilePlan]:
         name = c.segment["file"]
         if name not in plans:
             text = read_project_text(root, root / name, DOCUMENT)
-            plans[name] = FilePlan(name, text, text)
+            plans[name] = FilePlan(name, text, text, shown=plain(text).text)
         _plan_one(plans[name], c)
     for p in plans.values():
         text = p.before
@@ -57,6 +58,10 @@ def plan_edits(root: Path, changes: list[Change]) -> dict[str, FilePlan]:
 
 def _plan_one(plan: FilePlan, c: Change) -> None:
     assert c.segment is not None
+    if c.kind in ("edit", "insert") and _holds(plan.shown, c.new) \
+            and (not _holds(plan.shown, c.old or "\x00") or norm(c.old).strip(" ;.,") in norm(c.new)):
+        c.kind = "applied"  # imported before: the source says it already
+        return
     found = locate(plan.before, c.segment)
     if found is None:
         c.kind, c.reason = "unmappable", "the source no longer holds this text as built (edited since the build?)"
@@ -77,6 +82,12 @@ def _plan_one(plan: FilePlan, c: Change) -> None:
         plan.spans.append(_insertion(plan.before, start, end, c))
     elif c.kind == "delete":
         plan.spans.append(_deletion(plan.before, start, end, c))
+
+
+def _holds(text: str, shown: str) -> bool:
+    """Whether *text* holds the words of *shown* in a row (markup aside), as a source already changed does."""
+    words = [re.escape(w) for w in re.findall(r"\w+", shown)]
+    return bool(words) and re.search(r"\W+(?:[^\w\n]*\W+)?".join(words), text) is not None
 
 
 def locate(text: str, seg: dict[str, object]) -> tuple[int, int] | None:

@@ -85,9 +85,13 @@ def write_comments(root: Path, imported: Imported, comments: list[Change], retur
 def describe(imported: Imported, returned_name: str) -> list[str]:
     """The readable list: one entry per change and comment, with its place in the source."""
     cs = imported.changes
-    counts = {k: sum(1 for c in cs if c.kind == k) for k in ("edit", "insert", "delete", "comment", "unmappable")}
+    counts = {k: sum(1 for c in cs if c.kind == k)
+              for k in ("edit", "insert", "delete", "comment", "applied", "unmappable")}
+    names = {"insert": "new paragraph", "delete": "removed paragraph", "applied": "already applied",
+             "unmappable": "not mapped"}
     lines = [f"review: {returned_name} is a returned copy of {imported.target}: "
-             + ", ".join(f"{n} {k}{'s' if n != 1 and k != 'unmappable' else ''}" for k, n in counts.items() if n)
+             + ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 and k in ('edit', 'comment') else ''}"
+                         for k, n in counts.items() if n)
              or "no changes, no comments"]
     lines += [f"  note: {n}" for n in imported.notes]
     for i, c in enumerate(cs, 1):
@@ -97,6 +101,8 @@ def describe(imported: Imported, returned_name: str) -> list[str]:
             lines.append(f"  {i}. comment by {who} at {c.where}{on}: {c.comment.text}")
         elif c.kind == "unmappable":
             lines.append(f"  {i}. NOT MAPPED ({who}): {c.reason} — {c.where}: “{short(c.old or c.new)}”")
+        elif c.kind == "applied":
+            lines.append(f"  {i}. already in the source ({who}) at {c.where}: “{short(c.new)}”")
         elif c.kind == "edit":
             lines.append(f"  {i}. edit by {who} at {c.where}: {inline_diff(c.old, c.new)}")
         else:
