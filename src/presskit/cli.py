@@ -123,6 +123,11 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
         raise
     finally:
         progress.close()
+    if not (outputs or draft or pseudo or report.errors) and report.results:  # a release: keep its pages for presskit diff
+        from .review.editions import record_release
+
+        if (number := record_release(campaign, report)) is not None:
+            echo(obj, f"  recorded edition {number} (presskit diff shows what changed)")
     from .report.write import write_report
 
     errors = report.errors
@@ -392,6 +397,42 @@ def _new_catalogs(obj: Context, root: Path) -> None:
     for lang in target_languages(campaign):
         r = update_catalog(campaign, lang)
         echo(obj, f"  created {r.path}: {r.messages} messages to translate")
+
+
+@cli.group()
+def review() -> None:
+    """Bring a reviewed DOCX briefing back into the source (docs/review.md)."""
+
+
+@review.command("import")
+@click.argument("returned", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", "do_apply", is_flag=True, help="Write the text changes to the source, comments to content/review/.")
+@root_option
+@click.pass_obj
+def review_import(obj: Context, returned: Path, do_apply: bool, root: Path) -> None:
+    """List a returned briefing's tracked changes, edits and comments with their source lines, and the diff."""
+    from .review.importer import apply_review, describe, import_review
+
+    found = import_review(root.resolve(), returned)
+    for line in describe(found, returned.name):
+        echo(obj, line)
+    for plan in found.plans.values():
+        echo(obj, plan.diff().rstrip("\n"))
+    for name in apply_review(root.resolve(), found, returned.name) if do_apply else ():
+        echo(obj, f"  wrote {name}")
+
+
+@cli.command()
+@click.option("--since", default=None, help="An edition number (diff lists them) or a git revision; default: the last release.")
+@root_option
+@click.pass_obj
+def diff(obj: Context, since: str | None, root: Path) -> None:
+    """Which pages of each PDF changed since the last release build (or a git revision), and how."""
+    from .review.editions import edition_diff
+
+    campaign = load(root, False, obj)
+    for line in edition_diff(campaign, since):
+        echo(obj, line)
 
 
 def main() -> None:

@@ -59,10 +59,12 @@ def _write_pdf(campaign: Campaign, unit: Unit, prepared: Prepared) -> set[str]:
 
 def _write_docx(campaign: Campaign, unit: Unit, prepared: Prepared) -> set[str]:
     from ..docx.writer import html_to_docx, reference_path
+    from .sourcemap import write_source_map
 
     template = campaign.outputs[unit.output].template
-    atomic_write(campaign.root / unit.target,
-                 html_to_docx(prepared.html, campaign, template, prepared.meta, prepared.document))
+    data = html_to_docx(prepared.html, campaign, template, prepared.meta, prepared.document)
+    atomic_write(campaign.root / unit.target, data)
+    write_source_map(campaign.root, unit.target, unit.lang, data, prepared.review)  # for presskit review import
     reference = reference_path(campaign, template)  # the house style is an input too
     inputs = {_rel(reference, campaign.root)} if reference else set()
     if campaign.brand.logo:  # the letterhead's logo: an edit rebuilds the briefing

@@ -32,6 +32,7 @@ class Prepared:
     meta: dict[str, Any]  # the document's front matter (DOCX properties)
     document: str  # the content file, for messages
     sources: list[Path]  # files a refused resource may be asked for in: document, templates
+    review: dict[str, Any] | None = None  # a DOCX's segments, for its source map (build/sourcemap.py)
 
 
 @lru_cache(maxsize=4)
@@ -48,6 +49,7 @@ def prepare(campaign: Campaign, unit: Unit, draft: bool) -> Prepared:
     from ..i18n.catalogs import load_localizer, localize, localize_campaign
     from ..source.content import load_document
     from ..source.templates import main_template, template_files
+    from .sourcemap import segment_records
 
     root = campaign.root
     out = campaign.outputs[unit.output]
@@ -77,8 +79,11 @@ def prepare(campaign: Campaign, unit: Unit, draft: bool) -> Prepared:
     if draft and format_of(unit).paged:
         html = mark_draft(html)
     templates = sorted(template_files(env, main_template(out)))
+    review = None if unit.pseudo or format_of(unit).paged else {  # presskit review import maps through it
+        "document": source.name, "segments": segment_records(source, document, None if localizer.is_source
+                                                             else f"content/translations/{unit.lang}.po")}
     return Prepared(html, {_rel(f, root) for f in templates}, localizer.fingerprint(), document.meta,
-                    source.name, [source.path, *map(Path, templates)])
+                    source.name, [source.path, *map(Path, templates)], review)
 
 
 def finish(campaign: Campaign, unit: Unit, prepared: Prepared) -> list[str]:

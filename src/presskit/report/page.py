@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from ..files import BUILD_DIR, STATE_DIR
+from .review import review_sections
 
 if TYPE_CHECKING:
     from ..build.run import Report
@@ -124,6 +125,7 @@ def page(campaign: Campaign, cards: list[Card], report: Report | None, errors: l
         parts.append("</div>")
         if copies:  # per-recipient copies share the general copy's text: one compact row each
             parts += _copies(copies)
+    parts += review_sections(campaign.root, cards)  # report/review.py: edition diff, reviewers' comments
     parts += _translations(translations, campaign)
     parts += _preflight(findings)
     script = LIVE_SCRIPT % (live, STATE_DIR, LIVE_FILE) if live else ""
