@@ -52,7 +52,8 @@ def normal(text: str) -> str:
     folded (labels such as an admonition's title are set in capitals), hyphens of line breaks
     joined, all white space one space."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[\u00ad\u2010-]\n", "", text)
+    text = re.sub(r"[\u00ad\u2010]\n", "", text)  # a hyphen the layout put in
+    text = re.sub(r"-\n", "-", text)  # a word's own hyphen at a line end ("Markdown-⏎formatted")
     # bidi controls (pdftotext wraps right-to-left runs in them) and combining marks (it moves
     # Arabic vowel marks such as the damma in يُنتخبون)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn"))

@@ -100,7 +100,9 @@ def test_starter_is_complete(tmp_path):
         "  created content/translations/fr.po: 21 messages to translate",
         f"presskit: created {root}; edit {root / 'content'}, then build it with: presskit build --draft --root {root}",
     ]
-    for part in ("templates/brochure/brochure.html.j2", "templates/briefing/reference.docx",
+    # The DOCX house style is made from the brand at build time; scripts/make_reference_docx writes
+    # it out as templates/briefing/reference.docx for restyling in Word.
+    for part in ("templates/brochure/brochure.html.j2", "templates/briefing/briefing.html.j2",
                  "templates/handout/handout.css", "templates/shared/palette.css", "scripts/make_reference_docx",
                  ".gitignore"):
         assert (root / part).is_file(), part
