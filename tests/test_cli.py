@@ -59,6 +59,19 @@ def test_strict_turns_warnings_into_errors(project):
     assert "colour: unknown key" in proc.stderr
 
 
+def test_config_warnings_on_every_run_even_when_nothing_rebuilds(built, tmp_path):
+    """Issue 14: an unknown key was silent once the build had nothing to do."""
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(built, root)
+    path = root / "content" / "campaign.yaml"
+    path.write_text(path.read_text() + "colour: red\n")
+    for command in (["build"], ["build"], ["check"], ["i18n", "status"]):  # the 2nd build rebuilds nothing
+        proc = run(*command, "--root", root)
+        assert "colour: unknown key" in proc.stderr, command
+
+
 def test_missing_project_names_the_fix(tmp_path):
     proc = run("build", "--root", tmp_path)
     assert proc.returncode == 1
