@@ -115,3 +115,16 @@ def test_a_120_page_brochure_with_a_contents_list_over_pages_builds(scale):
     last = pages[imprint]
     assert "60. nodaļa" in last and last.index("60. nodaļa") < last.index("Опубликовано")
     assert pages[imprint + 1].lstrip().startswith("01")  # then the first chapter opens
+
+
+@pytest.mark.slow
+def test_a_contents_list_that_just_fills_its_page_keeps_the_imprint_on_the_page(default_project):
+    """Ten chapters fill the contents page to its foot: the imprint (a running element in the foot
+    margin) must not be pushed off the page, which overflow detection reported for the old layout."""
+    doc = default_project / "content" / "brochure.md"
+    head, body = doc.read_text(encoding="utf-8").split("\n---\n", 1)
+    doc.write_text(head + "\n---\n" + "\n".join([body] * 2), encoding="utf-8")
+    proc = run("build", "brochure", "--draft", "--root", default_project)
+    assert proc.returncode == 0, proc.stderr
+    pages = pdf_pages_text(default_project / "build" / "brochure" / "brochure-lv.pdf")
+    assert "Publicēts" in pages[1] and pages[1].index("10") < pages[1].index("Publicēts")
