@@ -37,7 +37,7 @@ FACES = (("Regular", False, False), ("Bold", True, False), ("Italic", False, Tru
 FONT_ATTRS = ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia")
 BASE_CHARS = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027), 0x2039, 0x203A,
                         0x20AC, 0x2116, 0x2122])
-FC_BOLD, FC_ITALIC = 200, 100  # fontconfig's weight and slant of a bold and an italic face
+FC_REGULAR, FC_BOLD, FC_ITALIC = 80, 200, 100  # fontconfig's weight (regular, bold) and slant (italic)
 FS_TYPE_RESTRICTED = 0x0002  # OS/2 fsType bit: the licence forbids embedding
 MAC_BOLD, MAC_ITALIC = 0x01, 0x02  # head.macStyle bits of the face itself (not a synthesised one)
 CACHE_FORMAT = 1
@@ -79,18 +79,32 @@ def embeddable_faces(document: Document) -> dict[str, list[tuple[str, bytes]]]:
 @lru_cache(maxsize=64)
 def face_file(family: str, bold: bool, italic: bool) -> str | None:
     """The file of *family* in that face, if fontconfig has exactly it and it may be embedded."""
-    fc_match = shutil.which("fc-match")
-    if not fc_match:
-        return None
-    pattern = family + (":weight=200" if bold else ":weight=80") + (":slant=100" if italic else ":slant=0")
+    weight, slant = (FC_BOLD if bold else FC_REGULAR), (FC_ITALIC if italic else 0)
+    faces = [(abs(w - weight) + abs(s - slant), path) for w, s, path in installed_faces().get(family, ())
+             if (w >= FC_BOLD) == bold and (s >= FC_ITALIC) == italic]
+    for _distance, path in sorted(faces):
+        return path if _may_embed(path, bold, italic) else None
+    return None  # no such face: fontconfig would synthesise it, which Word cannot be given
+
+
+@lru_cache(maxsize=1)
+def installed_faces() -> dict[str, list[tuple[int, int, str]]]:
+    """Family → (weight, slant, file) of every font fontconfig knows: one `fc-list` a process (a
+    `fc-match` per family and face cost ~10 ms each, a tenth of a briefing's build)."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return {}
     try:
-        out = subprocess.run([fc_match, "-f", "%{family[0]}\n%{weight}\n%{slant}\n%{file}", pattern],
-                             capture_output=True, text=True, timeout=10, check=True).stdout.split("\n")
+        out = subprocess.run([fc_list, "-f", "%{family[0]}|%{weight}|%{slant}|%{file}\n"],
+                             capture_output=True, text=True, timeout=30, check=True).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    if len(out) != 4 or out[0] != family or (int(out[1]) >= FC_BOLD) != bold or (int(out[2]) >= FC_ITALIC) != italic:
-        return None  # fontconfig's nearest match is another family or face: not what the styles name
-    return out[3] if _may_embed(out[3], bold, italic) else None
+        return {}
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for line in out.splitlines():
+        family, weight, slant, path = (line.split("|", 3) + ["", "", ""])[:4]
+        if weight.isdigit() and slant.isdigit() and path:  # a variable font's range ("[80 200]") is skipped
+            found.setdefault(family, []).append((int(weight), int(slant), path))
+    return found
 
 
 def _may_embed(path: str, bold: bool, italic: bool) -> bool:
