@@ -20,7 +20,7 @@ PAGE_WIDTH_PX = 200  # grey page images: enough to place a change, ~10 KB a page
 CELL_PX = 6  # changed areas are found on a grid of cells this size
 MAX_PAGES = 400
 TEXT_FILE = "text.json"
-SOURCE_PDF = "source.pdf"  # the edition's PDF itself, kept until its pages are rendered
+SOURCE_PDF = "source"  # the edition's PDF itself, kept until its pages are rendered (no .pdf: not an output)
 
 
 @dataclass
