@@ -102,19 +102,27 @@ def _unknown(v: _Checker, path: KeyPath, data: dict[Any, Any], known: tuple[str,
             v.warnings.append(v.problem(path + (key,), "unknown key", f"known keys: {', '.join(known)}"))
 
 
+def _entries(v: _Checker, path: KeyPath, data: Any, known: tuple[str, ...], what: str,
+             example: str) -> dict[str, Any]:
+    """The known entries of a mapping of the brand block: none when it is absent, an error when it is
+    not a mapping, a warning for each unknown key."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        v.errors.append(v.problem(path, f"expected a mapping {what}", example))
+        return {}
+    _unknown(v, path, data, known)
+    return {key: value for key, value in data.items() if key in known}
+
+
 def _colours(v: _Checker, path: KeyPath, data: Any) -> dict[str, Colour]:
     colours = dict(DEFAULT_COLOURS)
-    if data is None:
-        return colours
-    if not isinstance(data, dict):
-        v.errors.append(v.problem(path, "expected a mapping of colour names to {cmyk, rgb}",
-                                  'e.g. accent: {cmyk: [0, 0.85, 0.60, 0.38], rgb: "#a64047"}'))
-        return colours
-    _unknown(v, path, data, tuple(DEFAULT_COLOURS))
-    for name, value in data.items():
-        if name in DEFAULT_COLOURS and (colour := _colour(v, path + (name,), value)):
+    entries = _entries(v, path, data, tuple(DEFAULT_COLOURS), "of colour names to {cmyk, rgb}",
+                       'e.g. accent: {cmyk: [0, 0.85, 0.60, 0.38], rgb: "#a64047"}')
+    for name, value in entries.items():
+        if colour := _colour(v, path + (name,), value):
             colours[name] = colour
-    if "on_accent" not in data and colours["accent"] != DEFAULT_COLOURS["accent"]:
+    if "on_accent" not in entries and colours["accent"] != DEFAULT_COLOURS["accent"]:
         colours["on_accent"] = on_accent(colours["accent"])  # carmine keeps its own, tuned by eye
     return colours
 
@@ -165,16 +173,9 @@ def on_accent(accent: Colour) -> Colour:
 
 def _fonts(v: _Checker, path: KeyPath, data: Any) -> dict[str, str]:
     fonts = dict(DEFAULT_FONTS)
-    if data is None:
-        return fonts
-    if not isinstance(data, dict):
-        v.errors.append(v.problem(path, "expected a mapping: serif, sans, mono",
-                                  "write e.g. fonts: {serif: Noto Serif, sans: Noto Sans, mono: Noto Sans Mono}"))
-        return fonts
-    _unknown(v, path, data, tuple(DEFAULT_FONTS))
-    for key, value in data.items():
-        if key not in DEFAULT_FONTS:
-            continue
+    entries = _entries(v, path, data, tuple(DEFAULT_FONTS), "of serif, sans, mono",
+                       "write e.g. fonts: {serif: Noto Serif, sans: Noto Sans, mono: Noto Sans Mono}")
+    for key, value in entries.items():
         if isinstance(value, str) and value.strip() and '"' not in value:
             fonts[key] = value.strip()
         else:
