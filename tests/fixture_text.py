@@ -47,12 +47,14 @@ FACTS = [("2019", "Kopš 2019. gada Piemēra ministrija katru vasaru pārbauda �
          ("Visi novadi", "un to skolas, bibliotēkas un brīvprātīgo biedrības: to pārstāvji ir darba grupas sastāvā.")]
 PULL_QUOTE = "Tīrs ezers ir kopīgs darbs, un katrs novada iedzīvotājs var tajā piedalīties."
 BROCHURE_LIST_ITEM = "notekūdeņu attīrīšana;"  # the first item of chapter 2's list
-# The page plan: cover, contents, chapters 1-2, key facts, chapter 3, pull quote, chapters 4-5,
-# (print only: one pad page and the notes/contacts page), back cover.
-CHAPTER_PAGES = [3, 4, 6, 8, 9]  # the folio of each chapter's only page
+# The page plan: cover, contents, chapters 1-2, key facts, chapters 3-5, back cover: 9 pages. The
+# print booklet needs 4n, so chapter 4 runs on below chapter 3 (the shortest fit); the pull quote
+# (from chapter 3), set in chapter 5, would then face its sentence, so it moves to chapter 1.
+CHAPTER_PAGES = [3, 4, 6, 6, 7]  # the folio of each chapter's page (print)
 FACTS_PAGE = 5
-BROCHURE_PRINT_PAGES = 12
-BROCHURE_SCREEN_PAGES = 10
+PULL_QUOTE_PAGE = 3
+BROCHURE_PRINT_PAGES = 8
+BROCHURE_SCREEN_PAGES = 9
 
 
 def brochure_chapters() -> list[tuple[str, list[str]]]:

@@ -20,6 +20,7 @@ from fixture_text import (
     FACTS_TITLE,
     ORGANISATION,
     PULL_QUOTE,
+    PULL_QUOTE_PAGE,
     SOURCE_URL,
     SUBTITLE,
     TITLE,
@@ -122,8 +123,10 @@ def test_text_of_each_page_in_reading_order(pages):
     for n, ((title, items), page) in enumerate(zip(chapters, CHAPTER_PAGES), 1):
         in_order(pages[page - 1], f"{n:02d}", title, *items, str(page))
     in_order(pages[FACTS_PAGE - 1], FACTS_TITLE.upper(), *(part for fact in FACTS for part in fact))
-    assert pages[CHAPTER_PAGES[2]] == PULL_QUOTE  # the page after chapter 3
-    in_order(pages[-2], "PIEZĪMES", ORGANISATION, SOURCE_URL)
+    # The pull quote (a sentence of chapter 3) and its sentence: two pages, on different spreads.
+    assert [n for n, page in enumerate(pages, 1) if PULL_QUOTE in page] == sorted([PULL_QUOTE_PAGE, CHAPTER_PAGES[2]])
+    assert CHAPTER_PAGES[2] // 2 != PULL_QUOTE_PAGE // 2
+    assert all(page.strip() for page in pages) and not any("PIEZĪMES" in page for page in pages)  # no filler
     in_order(pages[-1], ORGANISATION.upper(), "AVOTS", SOURCE_URL)
     # Covers carry no folio; inside pages do.
     assert not pages[0].endswith(" 1") and not pages[-1].rstrip().endswith(str(len(pages)))
@@ -176,7 +179,7 @@ def test_preflight_passes_on_the_built_project(built):
 
 @pytest.mark.slow
 def test_longer_text_keeps_a_multiple_of_four_without_blank_pages(project):
-    """Another language's text length: an extra chapter page means no pad page is needed."""
+    """Another language's text length: an extra chapter (10 pages) runs two chapters on, not pads."""
     with open(project / "content" / "brochure.md", "a", encoding="utf-8") as fh:
         fh.write("\n# Papildu nodaļa\n\nTeksts.\n")
     config = project / "content" / "campaign.yaml"  # the new chapter has no English yet
@@ -184,6 +187,28 @@ def test_longer_text_keeps_a_multiple_of_four_without_blank_pages(project):
     run("build", "brochure", "--root", project, check=True)
     pages = [flat(p) for p in pdf_pages_text(project / "build" / "brochure" / "brochure-lv.pdf")]
     assert len(pages) == BROCHURE_PRINT_PAGES
-    assert f"{len(CHAPTERS) + 1:02d}PapildunodaļaTeksts." in pages[-3].replace(" ", "")
-    assert pages[-2].replace(" ", "").startswith("PIEZĪMES" + ORGANISATION.replace(" ", ""))
+    assert f"{len(CHAPTERS) + 1:02d}PapildunodaļaTeksts." in pages[-2].replace(" ", "")
     assert all(p.strip() for p in pages)  # no blank page anywhere
+    quoted = [n for n, page in enumerate(pages, 1) if PULL_QUOTE in page]
+    assert len(quoted) == 2 and quoted[0] // 2 != quoted[1] // 2  # never on its sentence's spread
+
+
+@pytest.mark.slow
+def test_blank_pages_only_when_no_chapter_can_run_on(project):
+    """Chapters that each fill their page cannot run on: the booklet keeps blank pad pages (never
+    ruled "notes" filler) and presskit check names each one."""
+    body = "\n\n".join(["Garš teksts, kas aizpilda visu lappusi un vēl vairāk. " * 28] * 1)
+    text = (project / "content" / "brochure.md").read_text(encoding="utf-8")
+    head, _, _ = text.partition("\n---\n")
+    chapters = "".join(f"\n# Nodaļa {n}\n\n{body}\n" for n in range(1, 4))
+    (project / "content" / "brochure.md").write_text(head + "\n---\n" + chapters, encoding="utf-8")
+    config = project / "content" / "campaign.yaml"
+    config.write_text(config.read_text().replace("    languages: [lv, en]\n", "    languages: [lv]\n"))
+    run("build", "brochure", "--root", project, check=True)
+    pdf = project / "build" / "brochure" / "brochure-lv.pdf"
+    pages = [flat(p) for p in pdf_pages_text(pdf)]
+    blank = [n for n, page in enumerate(pages, 1) if not page.strip()]
+    assert len(pages) % 4 == 0 and blank and blank == list(range(blank[0], len(pages)))
+    proc = run("check", "--root", project)
+    for n in blank:
+        assert f"brochure-lv.pdf: page {n}: blank page: the booklet's chapters could not make" in proc.stdout + proc.stderr

@@ -97,12 +97,26 @@ def test_missing_glyph(tmp_path):
         "1: missing glyph (.notdef) in font NotoSans: a character the font does not have"]
 
 
+PRINTED = b"0 0 0 1 k 100 100 50 50 re f"  # a K-only square inside the trim: the page is not blank
+
+
 def test_booklet_page_count(tmp_path):
-    path = make_pdf(tmp_path / "b.pdf", pages=6)
+    path = make_pdf(tmp_path / "b.pdf", PRINTED, pages=6)
     booklet = Expectations(pdfx=True, booklet=True)
     assert whats(path, booklet) == [
         "None: booklet has 6 pages, not a multiple of 4 (saddle stitching needs 8)"]
-    assert whats(make_pdf(tmp_path / "b8.pdf", pages=8), booklet) == []
+    assert whats(make_pdf(tmp_path / "b8.pdf", PRINTED, pages=8), booklet) == []
+
+
+def test_blank_inside_pages_of_a_booklet_are_warned(tmp_path):
+    """A page with nothing inside its trim (crop marks, one path out in the slug, do not count); the
+    covers are left alone (an unprinted inside cover is a choice, not a pad)."""
+    marks = b"0 0 0 1 K 0.25 w -60 -60 m -40 -60 l S 460 650 m 480 650 l S"
+    path = make_pdf(tmp_path / "b.pdf", marks, pages=4)
+    findings = inspect_pdf(path, Expectations(pdfx=True, booklet=True))
+    assert [(f.page, f.severity) for f in findings] == [(2, "warning"), (3, "warning")]
+    assert findings[0].what.startswith("blank page: the booklet's chapters could not make a multiple of 4 pages")
+    assert whats(make_pdf(tmp_path / "p.pdf", marks + b" " + PRINTED, pages=4), Expectations(pdfx=True, booklet=True)) == []
 
 
 def test_missing_trim_box(tmp_path):
@@ -184,7 +198,7 @@ def test_results_are_cached_per_file_digest(project, monkeypatch):
 
     target = project / "build" / "brochure" / "brochure-lv.pdf"
     target.parent.mkdir(parents=True)
-    make_pdf(target, pages=4)
+    make_pdf(target, PRINTED, pages=4)
     campaign = load_config(project)
     assert preflight_project(campaign) == ([], 1)
     monkeypatch.setattr(preflight, "inspect_pdf", lambda *a: pytest.fail("inspected again"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +45,28 @@ def make_environment(root: Path) -> jinja2.Environment:
     env.filters["date"] = format_date
     env.globals["qr_svg"] = qr_svg
     env.globals["quotes"] = lambda lang: language(lang).quotes
+    env.globals["holds_text"] = holds_text
     return env
+
+
+_TAG = re.compile(r"<[^>]*>")
+_QUOTE_MARKS = str.maketrans("", "", "\"'„“”«»‘’‚‹›「」『』")
+
+
+def _plain(text: str) -> str:
+    """Text as a reader sees it, for comparison: no tags, entities decoded, one kind of space, no
+    quotation marks (smarty and the language's quotes change them) and no soft hyphens."""
+    import html
+
+    text = html.unescape(_TAG.sub(" ", text)).replace("\u00ad", "").translate(_QUOTE_MARKS)
+    return " ".join(text.split()).casefold()
+
+
+def holds_text(html_text: str, sentence: str) -> bool:
+    """Whether the HTML *html_text* contains *sentence* (plain or Markdown-free text), whatever the
+    spaces, quotation marks and tags between its words: where a pull quote comes from."""
+    wanted = _plain(sentence)
+    return bool(wanted) and wanted in _plain(html_text)
 
 
 @lru_cache(maxsize=256)  # Babel parses the pattern on every call: ~5 ms, and every output asks

@@ -10,18 +10,15 @@ import_weasyprint()  # before WeasyPrint's own import: no library search subproc
 
 from weasyprint import HTML  # noqa: E402
 
-from ..errors import BuildError, Problem  # noqa: E402
 from .fetcher import ProjectFetcher, remove_attachments  # noqa: E402
 from .finish import PrintFinisher  # noqa: E402
 from .overflow import LayoutOverflow, overflow_problems, planned_pages  # noqa: E402
+from .plan import fit_booklet, keep_pads  # noqa: E402
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
 
     from ..source.config import Campaign
-
-PAD_ID = "booklet-pad-"  # ids of the pages a template offers to fill a booklet up to 4n pages
-
 
 def print_css(campaign: Campaign) -> str:
     """Page rules that turn a design into a print edition: bleed (presskit draws its own marks)."""
@@ -45,10 +42,16 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
     # Presentational hints: an image's width and height attributes ({: width="320"}) size it, and
     # <ol start>/<li value> number lists; the sanitiser lets through no other presentational attribute.
-    rendered = document.render(stylesheets=stylesheets, font_config=font_config(), presentational_hints=True,
+    def render() -> Document:
+        return document.render(stylesheets=stylesheets, font_config=font_config(), presentational_hints=True,
                                **options)
-    if edition == "print":
-        rendered = keep_pads(rendered, booklet)
+
+    if edition == "print" and booklet:
+        rendered = fit_booklet(document, render)  # a page plan of 4n pages
+    else:
+        rendered = render()
+        if edition == "print":
+            rendered = keep_pads(rendered, booklet=False)
     # On the pages as they will be printed (pads dropped): text that does not fit fails the file.
     if problems := overflow_problems(rendered.pages, planned_pages(document.etree_element), lang, edition):
         raise LayoutOverflow(problems)
@@ -57,25 +60,3 @@ def write_pdf(html: str, campaign: Campaign, edition: str, lang: str,
             page.links = []  # links mean nothing on paper, and PDF/X allows no annotations on it
     pdf: bytes = rendered.write_pdf(None, uncompressed_pdf=False, finisher=finisher, **options)
     return pdf
-
-
-def keep_pads(rendered: Document, booklet: bool) -> Document:
-    """Keep as many of the template's pad pages as a booklet needs for a multiple of four pages.
-
-    The template offers pad pages (elements with id booklet-pad-1, -2, …, one page each, placed
-    where extra pages belong, e.g. notes before the contacts page); everything is laid out once,
-    and the unneeded pads are dropped. Pads and what follows them must not depend on page
-    numbers or on the page side (see brochure.css), since dropping pages shifts both.
-    """
-    pages = rendered.pages
-    pads = [i for i, page in enumerate(pages) if any(a.startswith(PAD_ID) for a in page.anchors)]
-    needed = -(len(pages) - len(pads)) % 4 if booklet else 0
-    if needed > len(pads):
-        raise BuildError(Problem(
-            None, None, f"the booklet needs {needed} more page(s) to reach a multiple of 4 and the "
-            f"template offers {len(pads)} pad page(s)",
-            f"give the template more one-page elements with id=\"{PAD_ID}N\" (N = 1, 2, 3)"))
-    if len(pads) == needed:
-        return rendered
-    drop = set(pads[needed:])
-    return rendered.copy([page for i, page in enumerate(pages) if i not in drop])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
 from ..store import JsonStore, code_version
@@ -212,6 +212,21 @@ def _inside(inner: Box, outer: Box) -> bool:
             and inner[2] <= outer[2] + t and inner[3] <= outer[3] + t)
 
 
+def blank(page: Any, text: Any, trim: Box, bleed: float) -> bool:
+    """Whether nothing is printed on the page: no text, and no path or image inside the trim but the
+    crop marks (presskit draws them as one path reaching out beyond the bleed, into the slug)."""
+    if text.count_chars():
+        return False
+    reach = bleed + 2.0  # pt: a full-bleed background ends at the bleed
+    for obj in page.get_objects(max_depth=1):
+        bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 renamed get_pos
+        left, bottom, right, top = bounds()
+        marks = left < trim[0] - reach and bottom < trim[1] - reach and right > trim[2] + reach and top > trim[3] + reach
+        if not marks and left < trim[2] and right > trim[0] and bottom < trim[3] and top > trim[1]:
+            return False
+    return True
+
+
 # ---- text positions: the safety margin -------------------------------------------------------
 
 def check_safety(path: Path, name: str, expect: Expectations) -> list[Finding]:
@@ -252,6 +267,12 @@ def check_safety(path: Path, name: str, expect: Expectations) -> list[Finding]:
                     f"{distance / MM:.1f} mm from the trim",
                     f"keep text at least {expect.safety_mm:g} mm inside the trim (page margins, "
                     "positioned boxes in the template)"))
+            if expect.booklet and 1 < number < len(trims) and blank(page, text, trim, expect.bleed_mm * MM):
+                findings.append(Finding(
+                    name, number, "blank page: the booklet's chapters could not make a multiple of 4 pages, "
+                    "so the template's pad page stands here", "shorten or lengthen the text by about a page, or "
+                    "mark more chapters data-presskit-run-on in the template (docs/print-and-preflight.md, "
+                    "\"Page plan\")", "warning"))
             text.close()
             page.close()
     finally:
