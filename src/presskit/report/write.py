@@ -16,7 +16,7 @@ from ..build.units import plan
 from ..errors import PresskitError, Problem
 from ..files import BUILD_DIR, atomic_write, state_dir
 from ..store import JsonStore
-from .page import LIVE_FILE, page
+from .page import LIVE_FILE, TranslationLinks, page
 from .thumbnails import start_thumbnails
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..build.run import Report
     from ..build.units import Unit
     from ..source.config import Campaign
+    from .context import Outcome
     from .page import Card
 
 REPORT_FILE = "index.html"
@@ -69,8 +70,12 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: Seque
     # Counted while the last thumbnails are still being encoded (zlib runs without the GIL).
     translations = translation_rows(campaign, cache, refresh=report is None or bool(report.results))
     thumbnails_written()
+    pictures = context_pictures(campaign, units, files)
+    index = pictures.documents if pictures is not None else {}
+    pages = translation_pages(campaign, units, cache, index)
     findings = preflight_findings(root, files, cache)
-    html = render_page(campaign, cards, report, list(errors), translations, findings, live)
+    html = render_page(campaign, cards, report, list(errors), translations, findings, live,
+                       TranslationLinks(pages, not_found(index), pictures is None, tuple(unpictured(campaign))))
     target = root / BUILD_DIR / REPORT_FILE
     data = html.encode()
     if not target.is_file() or target.read_bytes() != data:
@@ -78,6 +83,56 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: Seque
     if json.dumps(cache, sort_keys=True, separators=(",", ":")) != before:
         store.save(force=True)
     return target
+
+
+def context_pictures(campaign: Campaign, units: Sequence[Unit], files: dict[str, dict[str, Any]]) -> Outcome | None:
+    """Bring the segments' context pictures up to date (report/context.py); None when they could not
+    be made (the report says so rather than failing the build)."""
+    from .context import make_pictures
+
+    try:
+        return make_pictures(campaign, units, {t: info["digest"] for t, info in files.items()})
+    except Exception:
+        return None
+
+
+def translation_pages(campaign: Campaign, units: Sequence[Unit], cache: dict[str, Any],
+                      index: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]] | None:
+    """Write the translation page of each language (report/translation.py); None when they could not be."""
+    from .translation import write_translation_pages
+
+    try:
+        return write_translation_pages(campaign, units, cache, index)
+    except PresskitError:  # a broken catalog: the build reports it; the page says the pages are missing
+        return None
+
+
+def not_found(index: dict[str, dict[str, Any]]) -> list[str]:
+    """file:line of every segment the pictures' PDF does not show (report/context.py)."""
+    return [f"{document}:{s.get('line')} (“{short(str(s.get('text', '')), 50)}”) not found in {entry.get('pdf')}"
+            for document, entry in index.items() if entry.get("digest")
+            for s in (entry.get("segments") or {}).values() if not s.get("place")]
+
+
+def unpictured(campaign: Campaign) -> list[str]:
+    """Each document whose segments have no context pictures, and why (said, never a silent gap)."""
+    from ..i18n.context import pictured_documents
+
+    pictured = pictured_documents(campaign)
+    out: dict[str, str] = {}
+    for name, settings in campaign.outputs.items():
+        document = f"content/{settings.document}"
+        if document in pictured or document in out:
+            continue
+        if all(o.format != "pdf" for o in campaign.outputs.values() if o.document == settings.document):
+            out[document] = f"{document} ({name}) is built only as DOCX, which has no pages until Word lays it out"
+        else:
+            out[document] = f"{document} ({name}) has no PDF in the source language ({campaign.source_language})"
+    return [f"{reason}: its segments have no context pictures" for reason in out.values()]
+
+
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def replace_file(target: Path, data: bytes) -> None:
@@ -301,6 +356,6 @@ def bump_live_version(root: Path, version: int) -> None:
 
 def render_page(campaign: Campaign, cards: list[Card], report: Report | None, errors: list[Problem],
                 translations: list[dict[str, Any]] | None, findings: dict[str, list[Problem] | None],
-                live: int) -> str:
+                live: int, links: TranslationLinks | None = None) -> str:
     """The report as one self-contained HTML page (styles inline, thumbnails as relative links)."""
-    return page(campaign, cards, report, errors, translations, findings, live)
+    return page(campaign, cards, report, errors, translations, findings, live, links)
