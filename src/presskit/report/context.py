@@ -24,6 +24,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,24 +90,8 @@ def make_pictures(campaign: Campaign, units: Sequence[Unit], digests: dict[str, 
     wanted: set[str] = set()
     for document in pictured_documents(campaign):
         target = source_pdf(campaign, units, document)
-        folder = document_folder(document)
-        wanted.add(folder)
-        digest = digests.get(target or "")
-        if target is None or digest is None:
-            entry: dict[str, Any] = {"pdf": target, "digest": None, "segments": {}, "pages": []}
-            outcome.documents[document] = entry
-            store.put(document, "index", entry)
-            continue
-        old = store.get(document, "index")
-        if isinstance(old, dict) and old.get("digest") == digest and old.get("pdf") == target \
-                and all((root / folder / name).is_file() for name, s in old["segments"].items() if s.get("place")):
-            outcome.documents[document] = old
-            outcome.kept += sum(1 for s in old["segments"].values() if s.get("place"))
-            continue
-        entry = _index_document(campaign, document, target, digest, old if isinstance(old, dict) else None,
-                                outcome)
-        store.put(document, "index", entry)
-        outcome.documents[document] = entry
+        wanted.add(document_folder(document))
+        _update(campaign, store, document, target, digests.get(target or ""), outcome)
     for document in list(store.entries):
         if document_folder(document) not in wanted:
             store.entries.pop(document, None)
@@ -114,6 +99,52 @@ def make_pictures(campaign: Campaign, units: Sequence[Unit], digests: dict[str, 
     _drop_stale_folders(root, wanted)
     store.save()
     return outcome
+
+
+def pictures_ahead(campaign: Campaign, unit: Unit) -> Outcome | None:
+    """Make the pictures taken from a PDF the build just wrote, while other files are still rendering
+    (the CLI calls this as each file finishes, like thumbnails_ahead), so the report finds them made."""
+    document = f"content/{campaign.outputs[unit.output].document}" if unit.output in campaign.outputs else ""
+    if (unit.lang != campaign.source_language or unit.pseudo or unit.variant
+            or pictured_documents(campaign).get(document) != unit.output):
+        return None
+    editions = campaign.outputs[unit.output].editions
+    if unit.edition != ("screen" if "screen" in editions else "print"):
+        return None
+    try:
+        path = campaign.root / unit.target
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # only what the build itself wrote
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        store = JsonStore(campaign.root, INDEX_FILE, INDEX_FORMAT, create=True)
+        outcome = Outcome()
+        _update(campaign, store, document, unit.target, digest, outcome)
+        store.save()
+        return outcome
+    except Exception:  # the report tries again, and says so if it fails there too
+        return None
+
+
+def _update(campaign: Campaign, store: JsonStore, document: str, target: str | None, digest: str | None,
+            outcome: Outcome) -> None:
+    """Bring one document's pictures and index entry up to date."""
+    root = campaign.root
+    folder = document_folder(document)
+    old = store.get(document, "index")
+    if target is None or digest is None:
+        entry: dict[str, Any] = {"pdf": target, "digest": None, "segments": {}, "pages": []}
+        if old != entry:
+            store.put(document, "index", entry)
+        outcome.documents[document] = entry
+        return
+    if isinstance(old, dict) and old.get("digest") == digest and old.get("pdf") == target \
+            and all((root / folder / name).is_file() for name, s in old["segments"].items() if s.get("place")):
+        outcome.documents[document] = old
+        outcome.kept += sum(1 for s in old["segments"].values() if s.get("place"))
+        return
+    entry = _index_document(campaign, document, target, digest, old if isinstance(old, dict) else None, outcome)
+    store.put(document, "index", entry)
+    outcome.documents[document] = entry
 
 
 def read_index(root: Path) -> dict[str, dict[str, Any]]:
@@ -178,6 +209,7 @@ class PageText:
     index: list[int]  # per letter, its character index on the page
     boxes: list[tuple[float, float, float, float]]  # per character: left, bottom, right, top
     digest: str
+    lines: list[tuple[float, float, float, float]] | None = None  # page_lines(), once computed
 
 
 def read_pages(pdf: Any) -> list[PageText]:
@@ -243,7 +275,9 @@ def find(pages: list[PageText], wanted: str, cursor: tuple[int, int]) -> tuple[i
 
 def page_lines(page: PageText) -> list[tuple[float, float, float, float]]:
     """The page's text lines (as pdfium breaks them): left, bottom, right, top of each."""
-    lines = []
+    if page.lines is not None:
+        return page.lines
+    lines: list[tuple[float, float, float, float]] = []
     current: list[float] | None = None
     for char, (left, bottom, right, top) in zip(page.text, page.boxes, strict=False):
         if char in "\r\n":
@@ -260,6 +294,7 @@ def page_lines(page: PageText) -> list[tuple[float, float, float, float]]:
                 current = [min(current[0], left), min(current[1], bottom), max(current[2], right), max(current[3], top)]
     if current:
         lines.append((current[0], current[1], current[2], current[3]))
+    page.lines = lines
     return lines
 
 
@@ -315,6 +350,8 @@ def _index_document(campaign: Campaign, document: str, target: str, digest: str,
     doc = load_document(root / document, root)
     lang = campaign.source_language
     pdf = pypdfium2.PdfDocument(str(root / target))
+    encoder: Executor | None = None
+    saved: list[Future[None]] = []
     try:
         pages = read_pages(pdf)
         old_pages = (old or {}).get("pages") or []
@@ -348,10 +385,20 @@ def _index_document(campaign: Campaign, document: str, target: str, digest: str,
                 continue
             if number not in rendered:
                 rendered[number] = _render(pdf, number)
-            _save_picture(rendered[number], pages[number], place, folder / name)
+            if encoder is None:
+                # Crop, highlight and PNG encoding (Pillow, zlib: without the GIL) overlap the next
+                # page's rendering; PDFium itself stays on this thread (it is not thread-safe).
+                from concurrent.futures import ThreadPoolExecutor
+
+                encoder = ThreadPoolExecutor(max_workers=1)
+            saved.append(encoder.submit(_save_picture, rendered[number], pages[number], place, folder / name))
             outcome.made.append(f"{document_folder(document)}/{name}")
     finally:
         pdf.close()
+        if encoder is not None:
+            encoder.shutdown(wait=True)
+    for future in saved:
+        future.result()  # a failed write (full disk) fails this run: the next one makes them again
     if folder.is_dir():
         for stale in folder.iterdir():
             if stale.suffix == ".png" and stale.name not in segments:
