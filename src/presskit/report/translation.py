@@ -17,12 +17,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..files import BUILD_DIR
+from ..files import BUILD_DIR, atomic_write
 from ..i18n.context import COMMENT_PREFIX, document_folder, pictured_documents
 from .page import e, style
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from babel.messages.catalog import Catalog
 
@@ -61,62 +61,67 @@ def page_name(lang: str) -> str:
 
 
 def write_translation_pages(campaign: Campaign, units: Sequence[Unit], cache: dict[str, Any],
-                            pictures: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+                            pictures: dict[str, dict[str, Any]], keys: dict[str, str],
+                            messages: Callable[[list[str]], dict[str, list[Any]]]) -> dict[str, dict[str, int]]:
     """Write each language's page when its inputs changed; returns {lang: counts by status}, the
-    counts kept in the report's *cache* for the pages not written this time."""
-    from .write import replace_file
+    counts kept in the report's *cache* for the pages not written this time.
 
+    *keys* sign what each language is counted against (content, templates, its catalog: the report's
+    translation status keys); *messages* gives the languages' messages as the report extracted them
+    (kept while the source is unchanged: a catalog edit extracts nothing again).
+    """
     root = campaign.root
-    langs = [lang for lang in campaign.languages if lang != campaign.source_language]
     kept = cache.get("translation_pages") or {}
     shared = _signature(root, pictures, units)
+    stale: dict[str, str] = {}
     out: dict[str, dict[str, int]] = {}
     fresh: dict[str, Any] = {}
-    for lang in langs:
-        key = f"{shared}:{_stamp(root / 'content' / 'translations' / f'{lang}.po')}"
+    for lang, base in keys.items():
+        key = f"{base}:{shared}"
         known = kept.get(lang) or {}
-        target = root / BUILD_DIR / page_name(lang)
-        if known.get("key") == key and isinstance(known.get("counts"), dict) and target.is_file():
+        if (known.get("key") == key and isinstance(known.get("counts"), dict)
+                and (root / BUILD_DIR / page_name(lang)).is_file()):
             out[lang], fresh[lang] = known["counts"], known
-            continue
-        html, counts = translation_page(campaign, lang, units, pictures, langs)
-        replace_file(target, html.encode())
+        else:
+            stale[lang] = key
+    found = messages(list(stale)) if stale else {}
+    for lang, key in stale.items():
+        html, counts = translation_page(campaign, lang, found.get(lang), units, pictures, list(keys))
+        atomic_write(root / BUILD_DIR / page_name(lang), html.encode(), durable=False)
         out[lang] = counts
         fresh[lang] = {"key": key, "counts": counts}
     cache["translation_pages"] = fresh
-    return out
-
-
-def _stamp(path: Path) -> str:
-    try:
-        st = path.stat()
-    except OSError:
-        return "none"
-    return f"{st.st_size}:{st.st_mtime_ns}"
+    return {lang: out[lang] for lang in keys}
 
 
 def _signature(root: Path, pictures: dict[str, dict[str, Any]], units: Sequence[Unit]) -> str:
-    """What every language's page depends on besides its catalog: content and templates (sizes and
-    times), the glossary, the pictures' index and which outputs are on disk."""
-    from .write import _tree_signature
+    """What every language's page depends on besides the content, templates and its catalog: the
+    glossary, the pictures' index and which outputs are on disk."""
+    from ..i18n.glossary import GLOSSARY_FILE
 
-    parts = [_tree_signature(root, ("content",), skip=root / "content" / "translations"),
-             _tree_signature(root, ("templates",), suffix=".j2"),
-             repr(sorted((d, v.get("digest")) for d, v in pictures.items())),
+    try:
+        st = (root / GLOSSARY_FILE).stat()
+        glossary = f"{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        glossary = "none"
+    parts = [glossary, repr(sorted((d, v.get("digest")) for d, v in pictures.items())),
              repr(sorted(u.target for u in units if os.path.lexists(root / u.target)))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
 # ---- one language ----------------------------------------------------------------------------------
 
-def translation_page(campaign: Campaign, lang: str, units: Sequence[Unit], pictures: dict[str, dict[str, Any]],
-                     langs: Sequence[str]) -> tuple[str, dict[str, int]]:
-    """The HTML of *lang*'s page and its counts by status."""
+def translation_page(campaign: Campaign, lang: str, template: Sequence[Any] | None, units: Sequence[Unit],
+                     pictures: dict[str, dict[str, Any]], langs: Sequence[str]) -> tuple[str, dict[str, int]]:
+    """The HTML of *lang*'s page and its counts by status; *template*: the messages the language
+    needs (id, locations, auto_comments), extracted here when None."""
     from ..i18n.catalogs import catalog_exists, catalog_path, read_catalog
-    from ..i18n.update import extract_template
 
     root = campaign.root
-    template = extract_template(campaign, lang)
+    if template is None:
+        from ..i18n.update import extract_template
+
+        template = list(extract_template(campaign, lang))
     path = catalog_path(root, lang)
     catalog: Catalog | None = read_catalog(path, root, lang) if catalog_exists(path) else None
     terms = _terms(campaign)

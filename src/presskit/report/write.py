@@ -33,6 +33,7 @@ REPORT_FILE = "index.html"
 CACHE_FILE = "report.json"  # under build/.presskit/: what the report learnt about each file, by digest
 REPORT_FORMAT = "report-1"
 MESSAGES_FILE = "translation-messages.json"  # under build/.presskit/: the messages each language needs
+MESSAGES_FORMAT = "messages-2"  # each message's id, locations (file, line) and extracted comments
 
 
 def write_report(campaign: Campaign, report: Report | None = None, errors: Sequence[Problem] = (),
@@ -101,8 +102,10 @@ def translation_pages(campaign: Campaign, units: Sequence[Unit], cache: dict[str
     """Write the translation page of each language (report/translation.py); None when they could not be."""
     from .translation import write_translation_pages
 
+    shared, keys = _language_keys(campaign)
     try:
-        return write_translation_pages(campaign, units, cache, index)
+        return write_translation_pages(campaign, units, cache, index, keys,
+                                       lambda langs: _extracted_messages(campaign, langs, shared))
     except PresskitError:  # a broken catalog: the build reports it; the page says the pages are missing
         return None
 
@@ -268,17 +271,18 @@ def _extracted_messages(campaign: Campaign, langs: list[str], shared: str) -> di
 
     from ..i18n.update import extract_template
 
-    store = JsonStore(campaign.root, MESSAGES_FILE, REPORT_FORMAT, create=True)
+    store = JsonStore(campaign.root, MESSAGES_FILE, MESSAGES_FORMAT, create=True)
     out: dict[str, list[SimpleNamespace]] = {}
     for lang in langs:
         found = store.get(lang, shared)
         if found is None:
-            found = [[m.id, list(dict.fromkeys(f for f, _ in m.locations))]
+            found = [[m.id, [list(loc) for loc in m.locations], list(m.auto_comments)]
                      for m in extract_template(campaign, lang) if m.id]
-            if not all(isinstance(i, str) for i, _ in found):  # plural forms: not kept
+            if not all(isinstance(i, str) for i, *_ in found):  # plural forms: not kept
                 continue
             store.put(lang, shared, found)
-        out[lang] = [SimpleNamespace(id=i, locations=[(f, 0) for f in files]) for i, files in found]
+        out[lang] = [SimpleNamespace(id=i, locations=[(f, n) for f, n in locations], auto_comments=comments)
+                     for i, locations, comments in found]
     store.save()
     return out
 
