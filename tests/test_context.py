@@ -208,3 +208,16 @@ def test_no_op_build_reads_no_pdf_and_writes_no_page(tmp_path, handout_built):
     run("build", "handouts", "--root", root, check=True)
     assert pages.stat().st_mtime_ns == stamp
     assert json.loads((root / "build/.presskit/context.json").read_bytes()) == json.loads(index)
+
+
+def test_a_linked_picture_folder_is_not_written_through(tmp_path, handout_built):
+    root = tmp_path / "project"
+    shutil.copytree(handout_built, root, symlinks=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(root / "build/context")
+    (root / "build/context").symlink_to(outside)  # a commit can bring one
+    (root / "build/.presskit/context.json").unlink()
+    run("build", "handouts", "--root", root, check=True)
+    assert list(outside.iterdir()) == []
+    assert "Context pictures could not be made" in (root / "build/index.html").read_text()

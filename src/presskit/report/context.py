@@ -175,6 +175,21 @@ def _drop_stale_folders(root: Path, wanted: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def real_folder(root: Path, rel: str) -> bool:
+    """Whether every part of *rel* below build/ is a folder of the project's own or does not exist
+    yet: a symbolic link planted there (a commit can bring one) would take the writes elsewhere."""
+    path = Path(root)
+    for part in Path(rel).parts:
+        path = path / part
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return True
+        if not stat.S_ISDIR(mode):  # a link (lstat does not follow it) or a file
+            return False
+    return True
+
+
 # ---- finding the segments ------------------------------------------------------------------------
 
 def skeleton(text: str) -> str:
@@ -347,6 +362,8 @@ def _index_document(campaign: Campaign, document: str, target: str, digest: str,
 
     root = campaign.root
     folder = root / document_folder(document)
+    if not real_folder(root, document_folder(document)):
+        raise OSError(f"{document_folder(document)} is not a folder of the project's own")
     doc = load_document(root / document, root)
     lang = campaign.source_language
     pdf = pypdfium2.PdfDocument(str(root / target))

@@ -271,7 +271,7 @@ def _translation_links(links: TranslationLinks | None) -> list[str]:
             f'{c.get("untranslated", 0)} untranslated)</span>' for lang, c in links.pages.items()) + "</p>")
     elif links.pages is None:
         out.append('<p class="bad">The translation pages could not be written: a catalog is broken '
-                   "(the errors above name it).</p>")
+                   "(the errors above name it), or build/report/ is not a folder of the project's own.</p>")
     if links.failed:
         out.append('<p class="bad">Context pictures could not be made this time (the next build tries again).</p>')
     out += [f'<p class="muted">{e(line)}.</p>' for line in links.unpictured]

@@ -84,6 +84,10 @@ def write_translation_pages(campaign: Campaign, units: Sequence[Unit], cache: di
             out[lang], fresh[lang] = known["counts"], known
         else:
             stale[lang] = key
+    from .context import real_folder
+
+    if stale and not real_folder(root, f"{BUILD_DIR}/{PAGES_DIR}"):
+        raise OSError(f"{BUILD_DIR}/{PAGES_DIR} is not a folder of the project's own")
     found = messages(list(stale)) if stale else {}
     for lang, key in stale.items():
         html, counts = translation_page(campaign, lang, found.get(lang), units, pictures, list(keys))

@@ -106,7 +106,7 @@ def translation_pages(campaign: Campaign, units: Sequence[Unit], cache: dict[str
     try:
         return write_translation_pages(campaign, units, cache, index, keys,
                                        lambda langs: _extracted_messages(campaign, langs, shared))
-    except PresskitError:  # a broken catalog: the build reports it; the page says the pages are missing
+    except (PresskitError, OSError):  # a broken catalog (the build reports it), a linked build/report/
         return None
 
 
