@@ -85,6 +85,7 @@ def make_pictures(campaign: Campaign, units: Sequence[Unit], digests: dict[str, 
     """Bring every context picture up to date; *digests* are the SHA-256 of the built files by target
     (the report knows them). An unchanged PDF is not opened."""
     root = campaign.root
+    finish_pictures()  # those pictures_ahead() left encoding
     store = JsonStore(root, INDEX_FILE, INDEX_FORMAT, create=True)
     outcome = Outcome()
     wanted: set[str] = set()
@@ -97,8 +98,36 @@ def make_pictures(campaign: Campaign, units: Sequence[Unit], digests: dict[str, 
             store.entries.pop(document, None)
             store.changed = True
     _drop_stale_folders(root, wanted)
+    finish_pictures()  # the report shows them next: every picture on disk before it is written
     store.save()
     return outcome
+
+
+# PNGs being encoded on a second thread (Pillow and zlib run without the GIL): pictures_ahead() returns
+# without waiting for them, so the build's main thread goes back to making HTML; the report (and any
+# later run in this process) waits for them first. A picture is written atomically and the index
+# trusts only files that exist, so an interrupted encoding costs a picture made again, never a wrong one.
+_ENCODER: Executor | None = None
+_PENDING: list[Future[None]] = []
+
+
+def _encode(job: Any, *args: Any) -> None:
+    global _ENCODER
+    if _ENCODER is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="presskit-pictures")
+    _PENDING.append(_ENCODER.submit(job, *args))
+
+
+def finish_pictures() -> None:
+    """Wait for the pictures still being encoded; a failed one is made again by the next run."""
+    while _PENDING:
+        future = _PENDING.pop()
+        try:
+            future.result()
+        except Exception:
+            continue
 
 
 def pictures_ahead(campaign: Campaign, unit: Unit) -> Outcome | None:
@@ -367,8 +396,6 @@ def _index_document(campaign: Campaign, document: str, target: str, digest: str,
     doc = load_document(root / document, root)
     lang = campaign.source_language
     pdf = pypdfium2.PdfDocument(str(root / target))
-    encoder: Executor | None = None
-    saved: list[Future[None]] = []
     try:
         pages = read_pages(pdf)
         old_pages = (old or {}).get("pages") or []
@@ -402,20 +429,12 @@ def _index_document(campaign: Campaign, document: str, target: str, digest: str,
                 continue
             if number not in rendered:
                 rendered[number] = _render(pdf, number)
-            if encoder is None:
-                # Crop, highlight and PNG encoding (Pillow, zlib: without the GIL) overlap the next
-                # page's rendering; PDFium itself stays on this thread (it is not thread-safe).
-                from concurrent.futures import ThreadPoolExecutor
-
-                encoder = ThreadPoolExecutor(max_workers=1)
-            saved.append(encoder.submit(_save_picture, rendered[number], pages[number], place, folder / name))
+            # Crop, highlight and PNG encoding on the second thread; PDFium stays on this one (it is
+            # not thread-safe).
+            _encode(_save_picture, rendered[number], pages[number], place, folder / name)
             outcome.made.append(f"{document_folder(document)}/{name}")
     finally:
         pdf.close()
-        if encoder is not None:
-            encoder.shutdown(wait=True)
-    for future in saved:
-        future.result()  # a failed write (full disk) fails this run: the next one makes them again
     if folder.is_dir():
         for stale in folder.iterdir():
             if stale.suffix == ".png" and stale.name not in segments:
