@@ -197,6 +197,19 @@ def test_translation_page_shows_status_glossary_and_use(tmp_path, handout_built)
     assert "content/briefing.md (briefing) is built only as DOCX" in index
 
 
+def test_a_no_op_build_shows_the_pictures_as_last_made(tmp_path, handout_built):
+    """A no-op (nothing rendered) neither makes pictures nor pages, nor imports Markdown to do so."""
+    root = tmp_path / "project"
+    shutil.copytree(handout_built, root, symlinks=True)
+    shutil.rmtree(root / "build/context/handout")
+    run("build", "handouts", "--root", root, check=True)
+    assert not (root / "build/context/handout").exists()
+    page = (root / "build/report/translation-fr.html").read_text()
+    assert picture_path(HANDOUT, "body", handout_segments(root)[-1].text).removeprefix("build/") in page
+    run("build", "handouts", "--draft", "--root", root, check=True)  # renders: the pictures are made again
+    assert len(list((root / "build/context/handout").glob("*.png"))) == len(handout_segments(root))
+
+
 def test_no_op_build_reads_no_pdf_and_writes_no_page(tmp_path, handout_built):
     root = tmp_path / "project"
     shutil.copytree(handout_built, root, symlinks=True)
@@ -218,6 +231,7 @@ def test_a_linked_picture_folder_is_not_written_through(tmp_path, handout_built)
     shutil.rmtree(root / "build/context")
     (root / "build/context").symlink_to(outside)  # a commit can bring one
     (root / "build/.presskit/context.json").unlink()
+    (root / "build/handouts/handout-lv-screen.pdf").unlink()  # a build that renders: pictures are due
     run("build", "handouts", "--root", root, check=True)
     assert list(outside.iterdir()) == []
     assert "Context pictures could not be made" in (root / "build/index.html").read_text()

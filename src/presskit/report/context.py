@@ -24,7 +24,6 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,8 @@ from ..i18n.context import document_folder, picture_name, pictured_documents
 from ..store import JsonStore
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     from ..build.units import Unit
     from ..source.config import Campaign
 

@@ -16,6 +16,7 @@ from ..build.units import plan
 from ..errors import PresskitError, Problem
 from ..files import BUILD_DIR, atomic_write, state_dir
 from ..store import JsonStore
+from .context import read_index
 from .page import LIVE_FILE, TranslationLinks, page
 from .thumbnails import start_thumbnails
 
@@ -69,14 +70,19 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: Seque
     # Translation status needs the catalogs parsed: refresh it when this run rendered something (an
     # edit to content or a catalog always rebuilds), never on a no-op, which must stay cheap.
     # Counted while the last thumbnails are still being encoded (zlib runs without the GIL).
-    translations = translation_rows(campaign, cache, refresh=report is None or bool(report.results))
+    refresh = report is None or bool(report.results)
+    translations = translation_rows(campaign, cache, refresh=refresh)
     thumbnails_written()
-    pictures = context_pictures(campaign, units, files)
-    index = pictures.documents if pictures is not None else {}
-    pages = translation_pages(campaign, units, cache, index)
+    # Context pictures and translation pages, like the rows: brought up to date when this run rendered
+    # something (or by check and watch), shown as last made on a no-op, which imports no Markdown.
+    pictures = context_pictures(campaign, units, files) if refresh else None
+    index = pictures.documents if pictures is not None else read_index(root)
+    pages = (translation_pages(campaign, units, cache, index) if refresh
+             else {lang: v["counts"] for lang, v in (cache.get("translation_pages") or {}).items()})
     findings = preflight_findings(root, files, cache)
     html = render_page(campaign, cards, report, list(errors), translations, findings, live,
-                       TranslationLinks(pages, not_found(index), pictures is None, tuple(unpictured(campaign))))
+                       TranslationLinks(pages, not_found(index), refresh and pictures is None,
+                                        tuple(unpictured(campaign))))
     target = root / BUILD_DIR / REPORT_FILE
     data = html.encode()
     if not target.is_file() or target.read_bytes() != data:
