@@ -9,6 +9,7 @@ from lxml import etree
 
 from conftest import run
 from fixture_text import HANDOUT_BODY, HANDOUT_HEADINGS, LANGUAGES, TITLE, TITLES
+from presskit.i18n.context import picture_path
 from presskit.i18n.update import catalog_bytes, read_previous_ids
 from presskit.i18n.xliff import XLIFF12, unit_id
 from test_i18n import catalog, edit_handout, entries, handout_line, save
@@ -79,8 +80,10 @@ def test_exported_units_carry_source_target_state_and_notes(project):
     assert heading.get("id") == unit_id(HANDOUT_HEADINGS[0])
     assert heading.find("x:target", NS).get("state") == "translated"
     line = handout_line(project, f"# {HANDOUT_HEADINGS[0]}")
-    notes = {n.get("from"): n.text for n in heading.iterfind("x:note", NS)}
-    assert notes == {"location": f"content/handout.md:{line}", "developer": "heading"}
+    notes = [(n.get("from"), n.text) for n in heading.iterfind("x:note", NS)]
+    picture = picture_path("content/handout.md", "body", HANDOUT_HEADINGS[0])
+    assert notes == [("location", f"content/handout.md:{line}"), ("developer", "heading"),
+                     ("developer", f"context: {picture}")]  # the segment's kind, its context picture
     title = unit(doc, TITLE)
     assert title.findtext("x:target", namespaces=NS) == TITLES["fr"]
     assert title.find("x:note[@from='location']", NS).text == "content/campaign.yaml:2 content/handout.md:2"

@@ -113,6 +113,9 @@ def build(obj: Context, outputs: tuple[str, ...], draft: bool, jobs: int | None,
             from .report.thumbnails import thumbnails_ahead  # while the workers render the next files
 
             thumbnails_ahead(campaign.root, result.unit.target)
+            from .report.context import pictures_ahead  # the context pictures taken from this PDF, if any
+
+            pictures_ahead(campaign, result.unit)
 
     try:
         report = run_build(campaign, list(outputs), draft=draft, jobs=jobs, progress=finished,

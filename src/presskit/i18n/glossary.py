@@ -123,3 +123,21 @@ def check_glossary(campaign: Campaign) -> tuple[list[Problem], list[Problem]]:
                              for t in terms if t.lang == lang and t.source.search(normalise(msgid))
                              and not t.target.search(normalise(msgstr))]
     return problems, findings
+
+
+def term_notes(terms: list[Term], lang: str, msgid: str, msgstr: str, fuzzy: bool) -> list[tuple[bool | None, str]]:
+    """The glossary terms one segment holds, for the build report's translation page: (verdict, text)
+    each — True where the current translation uses the term's translation, False where it does not (what
+    `presskit check` reports), None where there is no current translation to check yet."""
+    notes: list[tuple[bool | None, str]] = []
+    for t in terms:
+        if t.lang != lang or not t.source.search(normalise(msgid)):
+            continue
+        if not msgstr or fuzzy:
+            notes.append((None, f"“{t.term}” → {t.expected()} ({GLOSSARY_FILE}:{t.line})"))
+        elif t.target.search(normalise(msgstr)):
+            notes.append((True, f"“{t.term}” translated as {t.expected()}"))
+        else:
+            notes.append((False, f"“{t.term}” is not translated as {t.expected()} ({GLOSSARY_FILE}:{t.line})"))
+    return notes
+

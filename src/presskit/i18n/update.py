@@ -90,9 +90,11 @@ def extract_template(campaign: Campaign, lang: str, only: str | None = None,
     """The messages a language needs: segments of every output built in it (or of the *only* one),
     campaign fields, and the template labels presskit has no translation of into *lang* (with those
     in *overrides*: labels the campaign's catalog already translates itself)."""
+    from .context import COMMENT_PREFIX, picture_path, pictured_documents
     from .labels import is_english, shipped_label
 
     root = campaign.root
+    pictured = pictured_documents(campaign)
     template = Catalog(locale=lang, project=campaign.title, fuzzy=False)
     for seg in campaign_segments(campaign):
         template.add(seg.text, locations=[(CAMPAIGN_FILE, seg.line)], auto_comments=[seg.context])
@@ -101,7 +103,9 @@ def extract_template(campaign: Campaign, lang: str, only: str | None = None,
             continue
         document = load_document(root / "content" / out.document, root)
         for seg in document.segments():
-            _add(template, seg.text, (document.name, seg.line), seg.kind)
+            picture = (COMMENT_PREFIX + picture_path(document.name, seg.context, seg.text)
+                       if document.name in pictured else None)
+            _add(template, seg.text, (document.name, seg.line), seg.kind, picture)
         for file, line, text in template_strings(root, out.template):
             if text in overrides:
                 _add(template, text, (file, line), "template label (overrides presskit's translation)")
@@ -110,12 +114,16 @@ def extract_template(campaign: Campaign, lang: str, only: str | None = None,
     return template
 
 
-def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str) -> None:
+def _add(catalog: Catalog, text: str, location: tuple[str, int], comment: str, picture: str | None = None) -> None:
+    """Add a message, or a location to it; *picture* is its context picture's comment (i18n/context.py)."""
     existing = catalog.get(text)
     if existing is None:
-        catalog.add(text, locations=[location], auto_comments=[comment])
-    elif location not in existing.locations:
+        catalog.add(text, locations=[location], auto_comments=[comment, picture] if picture else [comment])
+        return
+    if location not in existing.locations:
         existing.locations.append(location)
+    if picture and picture not in existing.auto_comments:
+        existing.auto_comments.append(picture)
 
 
 def new_catalog(campaign: Campaign, lang: str) -> Catalog:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..files import BUILD_DIR, STATE_DIR
 from .review import review_sections
@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     # One output file on the page: its unit, what is known about the file (None: not on disk),
     # status, seconds its last build took, and the problems of this run's attempt.
     Card = tuple[Unit, dict[str, Any] | None, str, float | None, list[Problem]]
+
+class TranslationLinks(NamedTuple):
+    """The translation pages (report/translation.py) for the index: counts per language (None: not
+    written, a catalog is broken), the segments not found in their PDF, whether pictures failed."""
+
+    pages: dict[str, dict[str, int]] | None
+    not_found: list[str]
+    failed: bool = False
+    unpictured: tuple[str, ...] = ()  # documents without pictures, each with the reason
+
 
 LIVE_FILE = "live.json"  # under build/.presskit/: the version a served report polls to reload itself
 
@@ -95,7 +105,8 @@ LIVE_SCRIPT = """
 
 
 def page(campaign: Campaign, cards: list[Card], report: Report | None, errors: list[Problem],
-         translations: list[dict[str, Any]] | None, findings: dict[str, list[Problem] | None], live: int) -> str:
+         translations: list[dict[str, Any]] | None, findings: dict[str, list[Problem] | None], live: int,
+         links: TranslationLinks | None = None) -> str:
     """The whole report page."""
     pages = sum(info.get("pages", 0) for _, info, *_ in cards if info)
     present = sum(1 for _, info, *_ in cards if info)
@@ -127,6 +138,7 @@ def page(campaign: Campaign, cards: list[Card], report: Report | None, errors: l
             parts += _copies(copies)
     parts += review_sections(campaign.root, cards)  # report/review.py: edition diff, reviewers' comments
     parts += _translations(translations, campaign)
+    parts += _translation_links(links)
     parts += _preflight(findings)
     script = LIVE_SCRIPT % (live, STATE_DIR, LIVE_FILE) if live else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -245,6 +257,28 @@ def _translations(rows: list[dict[str, Any]] | None, campaign: Campaign) -> list
                    f'<td class="n">{r["translated"]}</td><td class="n">{r["fuzzy"]}</td>'
                    f'<td class="n">{r["untranslated"]}</td><td>{bar}</td><td>{verdict}</td></tr>')
     return out + ["</table>"]
+
+
+def _translation_links(links: TranslationLinks | None) -> list[str]:
+    """Links to each language's translation page, and every segment without its picture."""
+    if links is None:
+        return []
+    out = []
+    if links.pages:
+        out.append('<p class="pages">Segment by segment, with context pictures: ' + " · ".join(
+            f'<a href="report/translation-{e(lang)}.html">{e(lang)}</a>'
+            f' <span class="muted">({c.get("translated", 0)} translated, {c.get("fuzzy", 0)} fuzzy, '
+            f'{c.get("untranslated", 0)} untranslated)</span>' for lang, c in links.pages.items()) + "</p>")
+    elif links.pages is None:
+        out.append('<p class="bad">The translation pages could not be written: a catalog is broken '
+                   "(the errors above name it), or build/report/ is not a folder of the project's own.</p>")
+    if links.failed:
+        out.append('<p class="bad">Context pictures could not be made this time (the next build tries again).</p>')
+    out += [f'<p class="muted">{e(line)}.</p>' for line in links.unpictured]
+    if links.not_found:
+        out.append('<div class="problems"><b>Segments not found in their PDF (no context picture)</b><ul>'
+                   + "".join(f"<li>{e(line)}</li>" for line in links.not_found) + "</ul></div>")
+    return out
 
 
 def _preflight(findings: dict[str, list[Problem] | None]) -> list[str]:

@@ -16,7 +16,8 @@ from ..build.units import plan
 from ..errors import PresskitError, Problem
 from ..files import BUILD_DIR, atomic_write, state_dir
 from ..store import JsonStore
-from .page import LIVE_FILE, page
+from .context import read_index
+from .page import LIVE_FILE, TranslationLinks, page
 from .thumbnails import start_thumbnails
 
 if TYPE_CHECKING:
@@ -26,12 +27,14 @@ if TYPE_CHECKING:
     from ..build.run import Report
     from ..build.units import Unit
     from ..source.config import Campaign
+    from .context import Outcome
     from .page import Card
 
 REPORT_FILE = "index.html"
 CACHE_FILE = "report.json"  # under build/.presskit/: what the report learnt about each file, by digest
 REPORT_FORMAT = "report-1"
 MESSAGES_FILE = "translation-messages.json"  # under build/.presskit/: the messages each language needs
+MESSAGES_FORMAT = "messages-2"  # each message's id, locations (file, line) and extracted comments
 
 
 def write_report(campaign: Campaign, report: Report | None = None, errors: Sequence[Problem] = (),
@@ -67,10 +70,19 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: Seque
     # Translation status needs the catalogs parsed: refresh it when this run rendered something (an
     # edit to content or a catalog always rebuilds), never on a no-op, which must stay cheap.
     # Counted while the last thumbnails are still being encoded (zlib runs without the GIL).
-    translations = translation_rows(campaign, cache, refresh=report is None or bool(report.results))
+    refresh = report is None or bool(report.results)
+    translations = translation_rows(campaign, cache, refresh=refresh)
     thumbnails_written()
+    # Context pictures and translation pages, like the rows: brought up to date when this run rendered
+    # something (or by check and watch), shown as last made on a no-op, which imports no Markdown.
+    pictures = context_pictures(campaign, units, files) if refresh else None
+    index = pictures.documents if pictures is not None else read_index(root)
+    pages = (translation_pages(campaign, units, cache, index) if refresh
+             else {lang: v["counts"] for lang, v in (cache.get("translation_pages") or {}).items()})
     findings = preflight_findings(root, files, cache)
-    html = render_page(campaign, cards, report, list(errors), translations, findings, live)
+    html = render_page(campaign, cards, report, list(errors), translations, findings, live,
+                       TranslationLinks(pages, not_found(index), refresh and pictures is None,
+                                        tuple(unpictured(campaign))))
     target = root / BUILD_DIR / REPORT_FILE
     data = html.encode()
     if not target.is_file() or target.read_bytes() != data:
@@ -78,6 +90,58 @@ def write_report(campaign: Campaign, report: Report | None = None, errors: Seque
     if json.dumps(cache, sort_keys=True, separators=(",", ":")) != before:
         store.save(force=True)
     return target
+
+
+def context_pictures(campaign: Campaign, units: Sequence[Unit], files: dict[str, dict[str, Any]]) -> Outcome | None:
+    """Bring the segments' context pictures up to date (report/context.py); None when they could not
+    be made (the report says so rather than failing the build)."""
+    from .context import make_pictures
+
+    try:
+        return make_pictures(campaign, units, {t: info["digest"] for t, info in files.items()})
+    except Exception:
+        return None
+
+
+def translation_pages(campaign: Campaign, units: Sequence[Unit], cache: dict[str, Any],
+                      index: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]] | None:
+    """Write the translation page of each language (report/translation.py); None when they could not be."""
+    from .translation import write_translation_pages
+
+    shared, keys = _language_keys(campaign)
+    try:
+        return write_translation_pages(campaign, units, cache, index, keys,
+                                       lambda langs: _extracted_messages(campaign, langs, shared))
+    except (PresskitError, OSError):  # a broken catalog (the build reports it), a linked build/report/
+        return None
+
+
+def not_found(index: dict[str, dict[str, Any]]) -> list[str]:
+    """file:line of every segment the pictures' PDF does not show (report/context.py)."""
+    return [f"{document}:{s.get('line')} (“{short(str(s.get('text', '')), 50)}”) not found in {entry.get('pdf')}"
+            for document, entry in index.items() if entry.get("digest")
+            for s in (entry.get("segments") or {}).values() if not s.get("place")]
+
+
+def unpictured(campaign: Campaign) -> list[str]:
+    """Each document whose segments have no context pictures, and why (said, never a silent gap)."""
+    from ..i18n.context import pictured_documents
+
+    pictured = pictured_documents(campaign)
+    out: dict[str, str] = {}
+    for name, settings in campaign.outputs.items():
+        document = f"content/{settings.document}"
+        if document in pictured or document in out:
+            continue
+        if all(o.format != "pdf" for o in campaign.outputs.values() if o.document == settings.document):
+            out[document] = f"{document} ({name}) is built only as DOCX, which has no pages until Word lays it out"
+        else:
+            out[document] = f"{document} ({name}) has no PDF in the source language ({campaign.source_language})"
+    return [f"{reason}: its segments have no context pictures" for reason in out.values()]
+
+
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def replace_file(target: Path, data: bytes) -> None:
@@ -213,17 +277,18 @@ def _extracted_messages(campaign: Campaign, langs: list[str], shared: str) -> di
 
     from ..i18n.update import extract_template
 
-    store = JsonStore(campaign.root, MESSAGES_FILE, REPORT_FORMAT, create=True)
+    store = JsonStore(campaign.root, MESSAGES_FILE, MESSAGES_FORMAT, create=True)
     out: dict[str, list[SimpleNamespace]] = {}
     for lang in langs:
         found = store.get(lang, shared)
         if found is None:
-            found = [[m.id, list(dict.fromkeys(f for f, _ in m.locations))]
+            found = [[m.id, [list(loc) for loc in m.locations], list(m.auto_comments)]
                      for m in extract_template(campaign, lang) if m.id]
-            if not all(isinstance(i, str) for i, _ in found):  # plural forms: not kept
+            if not all(isinstance(i, str) for i, *_ in found):  # plural forms: not kept
                 continue
             store.put(lang, shared, found)
-        out[lang] = [SimpleNamespace(id=i, locations=[(f, 0) for f in files]) for i, files in found]
+        out[lang] = [SimpleNamespace(id=i, locations=[(f, n) for f, n in locations], auto_comments=comments)
+                     for i, locations, comments in found]
     store.save()
     return out
 
@@ -301,6 +366,6 @@ def bump_live_version(root: Path, version: int) -> None:
 
 def render_page(campaign: Campaign, cards: list[Card], report: Report | None, errors: list[Problem],
                 translations: list[dict[str, Any]] | None, findings: dict[str, list[Problem] | None],
-                live: int) -> str:
+                live: int, links: TranslationLinks | None = None) -> str:
     """The report as one self-contained HTML page (styles inline, thumbnails as relative links)."""
-    return page(campaign, cards, report, errors, translations, findings, live)
+    return page(campaign, cards, report, errors, translations, findings, live, links)
