@@ -60,6 +60,19 @@ def test_text_weasyprint_cuts_off_at_the_page_end_is_named():
         '— shorten the xx text, or make <div class="back"> taller in the template']
 
 
+
+def test_text_past_a_fixed_height_flex_column():
+    # The handout's pages are flex columns of fixed height (the room their text leaves shared between
+    # the gaps). A flex container is a fixed-size box like a block: an item running past its end is
+    # named, and so is one WeasyPrint cuts there when the column fills the page (the handout's back).
+    body = ('<div class="back" style="height: 60mm; display: flex; flex-direction: column">'
+            f'<section style="flex: none">{paragraphs(*"abcde")}</section>'
+            f'<aside style="flex: none">{paragraphs("f", "Lost words")}</aside></div>')
+    assert findings(body) == [
+        '<project>: page 1 overflows (xx, print): "Lost words" does not fit in <div class="back"> (60 mm high) '
+        '— shorten the xx text, or make <div class="back"> taller in the template']
+
+
 def test_text_past_the_box_and_the_page_is_the_first_that_does_not_fit():
     body = f'<div class="back" style="height: 75mm">{paragraphs(*"abcdefghi")}</div>'
     assert findings(body) == [
