@@ -119,3 +119,38 @@ def body_lines(path: Path | str, index: int = 1) -> list[Line]:
             found.append(line)
     widest = max(ln.width for ln in found)
     return [ln for ln in found if ln.width >= SHORT * widest]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A text object: a run of one face and size, in the order the page draws them (document order)."""
+
+    face: str
+    size: float
+    left: float
+    right: float
+
+    @property
+    def middle(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def page_runs(path: Path | str, index: int) -> list[Run]:
+    """The text objects of page *index*, in content order (pdfium's text page reorders characters by
+    position; the objects keep the order WeasyPrint drew the document in)."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        runs = []
+        name = ctypes.create_string_buffer(256)
+        for obj in pdf[index].get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=8):
+            raw.FPDFFont_GetBaseFontName(raw.FPDFTextObj_GetFont(obj.raw), name, 256)
+            a, b, c, d, _e, _f = obj.get_matrix().get()
+            size = obj.get_font_size() * abs(a * d - b * c) ** 0.5
+            left, _bottom, right, _top = obj.get_bounds()
+            runs.append(Run(name.value.decode("latin-1").split("+")[-1], round(size, 2), left, right))
+        return runs
+    finally:
+        pdf.close()
