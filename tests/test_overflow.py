@@ -188,26 +188,28 @@ def errors(proc) -> list[str]:
 
 @pytest.mark.slow
 def test_a_long_translation_fails_the_handout_naming_language_page_and_text(project):
-    # Looked at as PNG: in English the title runs into the key messages and the back's last
-    # paragraph is cut after two lines, the tiles and the QR panel are gone; in Arabic (mirrored)
-    # the title collides the same way and the back keeps only the first row of tiles.
+    # The handout's pages are flex columns of fixed height. In English the key messages no longer fit
+    # under the long title and the front cuts the second one; the back's text cuts the tiles and the
+    # QR panel. In Arabic the text runs on to a third page, past the plan.
     lengthen(project / "content" / "translations" / "en.po", "handout.md")
     lengthen(project / "content" / "translations" / "ar.po", "handout.md")
     only(project, "handouts", "lv, en, ar")
     proc = run("build", "handouts", "--root", project)
     assert proc.returncode == 1
-    front = ("page 1 overflows ({}): \"{}\" overlaps the key messages — shorten the {} text on this page, or give "
-             "the key messages more room in the template")
-    back = ("page 2 overflows ({}): \"{}\" does not fit in <article class=\"back\"> (258 mm high) and is cut off — "
-            "shorten the {} text, or make <article class=\"back\"> taller in the template")
-    title = {"en": "Clean Lakes in Example County Clean Lakes in Example County …",
-             "ar": "بحيرات نظيفة في مقاطعة المثال بحيرات نظيفة في مقاطعة المثال …"}
-    cut = {"en": "The Ministry actively advocates including the following …",
-           "ar": "مكافحة الأنواع الغازية مكافحة الأنواع الغازية مكافحة …"}
-    assert errors(proc) == sorted(
-        f"error: build/handouts/handout-{lang}{suffix}.pdf: " + text.format(f"{lang}, {edition}", words[lang], lang)
-        for lang in ("en", "ar") for suffix, edition in (("", "print"), ("-screen", "screen"))
-        for text, words in ((front, title), (back, cut)))
+    cut = ("page {} overflows ({}): \"{}\" does not fit in <article class=\"{}\"> (258 mm high) and is cut off — "
+           "shorten the {} text, or make <article class=\"{}\"> taller in the template")
+    plan = ("page 3 overflows ({}): \"{}\" does not fit on the template's 2 page(s) — shorten the {} text, or raise "
+            "the page plan (<meta name=\"presskit:pages\">) in the template")
+    message = "The campaign’s overarching goal is to preserve the balance …"
+    agenda_en = "The Ministry actively advocates including the following …"
+    agenda_ar = "على جدول أعمال الحملة على جدول أعمال الحملة على جدول أعمال …"
+    expected = []
+    for suffix, edition in (("", "print"), ("-screen", "screen")):
+        file = "error: build/handouts/handout-{}" + suffix + ".pdf: "
+        expected += [file.format("en") + cut.format(1, f"en, {edition}", message, "front", "en", "front"),
+                     file.format("en") + cut.format(2, f"en, {edition}", agenda_en, "back", "en", "back"),
+                     file.format("ar") + plan.format(f"ar, {edition}", agenda_ar, "ar")]
+    assert errors(proc) == sorted(expected)
     assert (project / "build" / "handouts" / "handout-lv.pdf").exists()  # the source language fits
     assert not (project / "build" / "handouts" / "handout-en.pdf").exists()
 
