@@ -174,10 +174,11 @@ def enter(box: Any, context: Context, scan: PageScan) -> Context:
 
 
 def has_fixed_height(box: Any) -> bool:
-    """A block or flex container whose height the template set: its content cannot make it taller
-    (a flex column of fixed height cuts an item that does not fit at its end, like a page's end).
+    """A block, flex or grid container whose height the template set: its content cannot make it
+    taller (a flex column of fixed height cuts an item that does not fit at its end, like a page's end).
     Not <html> and <body>: `height: 100%` there is a common idiom for text that flows on."""
-    if (not isinstance(box, (boxes.BlockContainerBox, boxes.FlexContainerBox)) or box.element is None
+    if (not isinstance(box, (boxes.BlockContainerBox, boxes.FlexContainerBox, boxes.GridContainerBox))
+            or box.element is None
             or box.element_tag in ("html", "body")):
         return False
     max_height = box.style["max_height"]
