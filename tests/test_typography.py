@@ -90,6 +90,23 @@ def test_headings_bind_their_last_two_words_without_changing_their_text():
     assert t("Padome", "lv", heading=True) == "Padome"
 
 
+
+def test_cjk_punctuation_is_trimmed_where_marks_meet_and_at_block_edges():
+    """Chinese full-width marks in their half-width form (halt): a stop before a closing quote, an
+    opening mark starting a block, a closing mark ending one; nowhere else, never in code or in Latin."""
+    def half(mark):
+        return f"<span style=\"font-feature-settings: 'halt'\">{mark}</span>"
+
+    assert t("<p>“成为成员。”</p>", "zh") == f"<p>{half('“')}成为成员{half('。')}{half('”')}</p>"
+    assert t("<p>成为，“联合国”，安全。</p>", "zh") == (
+        f"<p>成为{half('，')}“联合国{half('”')}，安全{half('。')}</p>")  # a lone mark keeps its width
+    assert t("<blockquote><p>《<em>成员</em>》是</p></blockquote>", "zh") == (
+        f"<blockquote><p>{half('《')}<em>成员</em>》是</p></blockquote>")
+    assert t("<p>a <code>“x。”</code> b</p>", "zh") == "<p>a <code>“x。”</code> b</p>"
+    assert t("“标题”", "zh", heading=True) == f"{half('“')}标题{half('”')}"
+    assert t("<p>“成为成员。”</p>", "en") == f"<p>{KEEP}“成为成员。”</span></p>"
+
+
 def test_the_docx_is_left_as_written():
     context = {"meta": {}, "html": "<p>5 km</p>", "sections": [{"title": "a b c", "html": "<p>5 km</p>"}]}
     assert typeset_context(context, "lv", "docx") is context

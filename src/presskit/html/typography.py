@@ -15,7 +15,13 @@ U+202F where the language's typography wants a thin space):
   white-space: nowrap span rather than U+00A0, so their text keeps its plain spaces;
 - paragraphs, list items, cells: the last words (TAIL characters, at least the last word) are set
   with hyphens: manual, so a paragraph never ends on the tail of a hyphenated word and its
-  penultimate line rarely ends hyphenated.
+  penultimate line rarely ends hyphenated;
+- Chinese and Japanese: full-width punctuation is trimmed where two marks meet and at a block's
+  edges (what CSS text-spacing-trim does; WeasyPrint 70 has no such property). Each such mark is set
+  in its half-width form (the font's OpenType `halt` feature, which Noto CJK has): a closing mark or
+  stop followed by another mark ("。”" has no wide gap), an opening mark after another, an opening
+  mark that starts a block (no half-character indent) and a closing mark that ends one (a quotation
+  mark the template adds after it follows closely).
 
 Only text between tags changes: never a tag or an attribute, never text inside code, pre, kbd,
 samp, script or style, and never a URL or e-mail address in the text.
@@ -65,6 +71,12 @@ HEADING_BIND = 24  # the last two words of a heading are bound when no longer th
 NO_HYPHENS = '<span style="hyphens: manual">'
 NOWRAP = '<span style="white-space: nowrap">'
 BOUND = re.compile(rf"[^\s<>]+(?:{NBSP}[^\s<>]+)+")
+CJK_LANGUAGES = frozenset({"zh", "ja"})
+CJK_CLOSING = "、。，．：；？！）］｝〕〉》」』】〗〙”’"  # full width, the ink on the left (start) half
+CJK_OPENING = "（［｛〔〈《「『【〖〘“‘"  # full width, the ink on the right (end) half
+CJK_ADJACENT = re.compile(f"[{CJK_CLOSING}](?=[{CJK_CLOSING}{CJK_OPENING}])|(?<=[{CJK_OPENING}])[{CJK_OPENING}]")
+HALF_WIDTH = "<span style=\"font-feature-settings: 'halt'\">"
+BLOCKS = PARAGRAPHS | HEADINGS
 
 
 def typeset(markup: str, lang: str, heading: bool = False) -> Markup:
@@ -84,10 +96,12 @@ def _typeset(markup: str, lang: str, heading: bool) -> Markup:
     stack: list[str] = []
     in_heading = [False] * len(tokens)
     last_text: list[int | None] = [None]  # per open element (and the top): its last text token with a letter
+    texts: list[int] = []  # the text tokens typeset (not code)
     for i, token in enumerate(tokens):
         if i % 2:
             _tag(token, tokens, stack, last_text, hyphenated)
         elif token.strip() and not SKIPPED.intersection(stack):
+            texts.append(i)
             tokens[i] = html.escape(rule(html.unescape(token)), quote=False)
             in_heading[i] = not HEADINGS.isdisjoint(stack)
             if WORDY.search(token):
@@ -99,7 +113,47 @@ def _typeset(markup: str, lang: str, heading: bool) -> Markup:
         _nowrap_headings(tokens, [True] * len(tokens))
     else:
         _nowrap_headings(tokens, in_heading)
+    if lang in CJK_LANGUAGES:
+        _trim_cjk(tokens, texts, heading)
     return Markup("".join(tokens))
+
+
+def _trim_cjk(tokens: list[str], texts: list[int], whole: bool) -> None:
+    """Set full-width punctuation half-width where two marks meet, where an opening mark starts a
+    block and where a closing mark ends one (*whole*: the markup is one block, a heading's)."""
+    typeset = set(texts)
+    starts, ends = ({texts[0]}, {texts[-1]}) if whole and texts else (set(), set())
+    opened, last = False, None
+    for i, token in enumerate(tokens):
+        if i % 2:
+            match = TAG_NAME.match(token)
+            if match and match.group(2).lower() in BLOCKS:
+                if match.group(1) and last is not None:
+                    ends.add(last)
+                opened, last = not match.group(1), None
+        elif token.strip():
+            if opened and i in typeset:
+                starts.add(i)
+            opened = False
+            last = i if i in typeset else None
+    for i in texts:
+        parts = TAG.split(tokens[i])  # text, and the spans the rules above may have put in it
+        marks = [{m.start() for m in CJK_ADJACENT.finditer(part)} if not k % 2 else set()
+                 for k, part in enumerate(parts)]
+        text_parts = [k for k in range(0, len(parts), 2) if parts[k].strip()]
+        if i in starts and text_parts:
+            first = parts[text_parts[0]]
+            at = len(first) - len(first.lstrip())
+            if first[at] in CJK_OPENING:
+                marks[text_parts[0]].add(at)
+        if i in ends and text_parts:
+            final = parts[text_parts[-1]]
+            at = len(final.rstrip()) - 1
+            if final[at] in CJK_CLOSING:
+                marks[text_parts[-1]].add(at)
+        tokens[i] = "".join(
+            "".join(f"{HALF_WIDTH}{c}</span>" if n in marks[k] else c for n, c in enumerate(part)) if marks[k] else part
+            for k, part in enumerate(parts))
 
 
 def _nowrap_headings(tokens: list[str], in_heading: list[bool]) -> None:

@@ -174,9 +174,12 @@ def enter(box: Any, context: Context, scan: PageScan) -> Context:
 
 
 def has_fixed_height(box: Any) -> bool:
-    """A block container whose height the template set: its content cannot make it taller.
+    """A block, flex or grid container whose height the template set: its content cannot make it
+    taller (a flex column of fixed height cuts an item that does not fit at its end, like a page's end).
     Not <html> and <body>: `height: 100%` there is a common idiom for text that flows on."""
-    if not isinstance(box, boxes.BlockContainerBox) or box.element is None or box.element_tag in ("html", "body"):
+    if (not isinstance(box, (boxes.BlockContainerBox, boxes.FlexContainerBox, boxes.GridContainerBox))
+            or box.element is None
+            or box.element_tag in ("html", "body")):
         return False
     max_height = box.style["max_height"]
     return box.style["height"] != "auto" or not (max_height.unit == "px" and math.isinf(max_height.value))
