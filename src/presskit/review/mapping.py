@@ -80,7 +80,10 @@ def choose_map(root: Path, returned: Returned, name: str) -> dict[str, Any]:
     for m in maps:
         built = [key(p["text"]) for p in m["paragraphs"]]
         same = sum(b.size for b in difflib.SequenceMatcher(None, built, sent, autojunk=False).get_matching_blocks())
-        s = same / max(len(built), 1)
+        # Shared paragraphs over both lengths (difflib's ratio): over the built one's alone, a
+        # recipient copy with edits scored below the general briefing, one paragraph (the
+        # addressee) shorter, by a thousandth.
+        s = 2 * same / max(len(built) + len(sent), 1)
         if s > score:
             best, score = m, s
     if score < MIN_MATCH:
