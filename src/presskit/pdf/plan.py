@@ -3,8 +3,9 @@
 A saddle-stitched booklet needs a multiple of four pages. The template lays every chapter out on a
 page of its own and marks the chapters that may instead follow on the page before
 (`data-presskit-run-on`); when the count is not a multiple of four, this runs on as few chapters as
-it takes to reach the multiple of four below, choosing first the chapter that fits the room left on
-the page before it (read from WeasyPrint's boxes, then confirmed by laying the document out again).
+it takes to reach the multiple of four below, choosing first the chapters whose last page fits the
+room left on the page before them (read from WeasyPrint's boxes, then confirmed by laying the
+document out again).
 A pull quote never ends up on the spread of the sentence it repeats: when a chapter running on
 would put it there, the quote moves to another section the template offers it.
 Only when that cannot work (a short booklet, a document without such chapters) does the template's
@@ -40,23 +41,32 @@ def fit_booklet(document: Any, render: Callable[[], Document]) -> Document:
     # Each chapter with the element after it (ElementTree knows no siblings: read them off the parents).
     chapters = [(el, parent[i + 1] if i + 1 < len(parent) else None)
                 for parent in document.etree_element.iter() for i, el in enumerate(parent) if el.get(RUN_ON) is not None]
-    tried = 0
+    tried, batch = 0, 4
     while (excess := content_pages(rendered) % 4) and tried < MAX_LAYOUTS:
         if content_pages(rendered) - excess < MIN_PAGES:
             break
-        candidate = next_run_on(rendered, chapters)
-        if candidate is None:
+        # As many chapters as pages to save at once (one layout for a long booklet, whose every
+        # layout takes seconds); after a miss, one at a time.
+        picks = run_on_candidates(rendered, chapters)[:min(excess, batch)]
+        if not picks:
             break
-        add_class(candidate, RUN_ON_CLASS)
+        for element in picks:
+            add_class(element, RUN_ON_CLASS)
         tried += 1
         attempt = render()
-        if content_pages(attempt) < content_pages(rendered) and quote_faces_source(document, attempt):
+        saved = content_pages(rendered) - content_pages(attempt)
+        if 0 < saved <= excess and quote_faces_source(document, attempt):
             attempt = move_quote(document, render, content_pages(attempt)) or rendered
-        if content_pages(attempt) < content_pages(rendered):
+            saved = content_pages(rendered) - content_pages(attempt)
+        if 0 < saved <= excess:
             rendered = attempt
-        else:  # it did not fit after all (or put the quote beside its sentence): this chapter keeps its page
-            remove_class(candidate, RUN_ON_CLASS)
-            candidate.set(RUN_ON + "-tried", "")
+            continue
+        # It did not fit after all (or put the quote beside its sentence): the chapters keep their pages.
+        for element in picks:
+            remove_class(element, RUN_ON_CLASS)
+        if len(picks) == 1:
+            picks[0].set(RUN_ON + "-tried", "")
+        batch = 1
     return keep_pads(rendered)
 
 
@@ -111,25 +121,28 @@ def pad_pages(rendered: Document) -> list[int]:
     return [i for i, page in enumerate(rendered.pages) if any(a.startswith(PAD_ID) for a in page.anchors)]
 
 
-def next_run_on(rendered: Document, chapters: list[tuple[Any, Any]]) -> Any:
-    """The chapter that best fits the room left on the page before it: one that opens a page, takes
-    one page (the element after it, which needs an id, opens the next), and whose text fits below
-    the previous page's; the most room left first."""
+def run_on_candidates(rendered: Document, chapters: list[tuple[Any, Any]]) -> list[Any]:
+    """Chapters that would save a page by following on the page before, best first: each opens a
+    page, the element after it (which needs an id) opens another, and the room left on the page
+    before it holds what its own last page holds (running on moves the chapter up by that room).
+    No two picks are neighbours, whose estimates would depend on each other."""
     starts = {anchor: number for number, page in enumerate(rendered.pages) for anchor in page.anchors}
-    best: tuple[float, Any] | None = None
-    for element, following in chapters:
+    scored: list[tuple[float, int, Any]] = []
+    for index, (element, following) in enumerate(chapters):
         if RUN_ON_CLASS in (element.get("class") or "").split() or element.get(RUN_ON + "-tried") is not None:
             continue
         number = starts.get(element.get("id", ""))
-        if number is None or number == 0:
+        end = starts.get(following.get("id", "")) if following is not None else None
+        if not number or end is None or end <= number:
             continue
-        next_start = starts.get(following.get("id", "")) if following is not None else None
-        before, own = filled(rendered.pages[number - 1]), filled(rendered.pages[number])
-        if next_start != number + 1 or before + own + SPARE > 1:
-            continue  # longer than a page, or no room for it before
-        if best is None or before + own < best[0]:
-            best = (before + own, element)
-    return best[1] if best else None
+        before, last = filled(rendered.pages[number - 1]), filled(rendered.pages[end - 1])
+        if before + last + SPARE <= 1:
+            scored.append((before + last, index, element))
+    picks: list[tuple[int, Any]] = []
+    for _, index, element in sorted(scored, key=lambda s: s[:2]):
+        if all(abs(index - other) > 1 for other, _ in picks):
+            picks.append((index, element))
+    return [element for _, element in picks]
 
 
 def filled(page: Any) -> float:
