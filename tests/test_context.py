@@ -235,3 +235,27 @@ def test_a_linked_picture_folder_is_not_written_through(tmp_path, handout_built)
     run("build", "handouts", "--root", root, check=True)
     assert list(outside.iterdir()) == []
     assert "Context pictures could not be made" in (root / "build/index.html").read_text()
+
+
+def test_the_xliff_export_carries_its_pictures_and_says_which_are_missing(tmp_path, handout_built):
+    """The folder sent to an agency: <lang>.xlf and, at the paths its notes name (relative to it),
+    the pictures; a project not built yet gets the file and a warning, never a silent gap."""
+    import re
+
+    out = tmp_path / "agency"
+    proc = run("i18n", "export", "--lang", "fr", "--out", out, "--root", handout_built, check=True)
+    named = set(re.findall(rf">{COMMENT_PREFIX}([^<]+)</note>", (out / "fr.xlf").read_text()))
+    assert len(named) == len(handout_segments(handout_built))
+    for name in named:
+        assert (out / name).read_bytes() == (handout_built / name).read_bytes()
+    assert f"{len(named)} context pictures beside it" in proc.stdout and "warning" not in proc.stderr
+
+    from presskit.source.scaffold import scaffold
+
+    fresh = tmp_path / "fresh"
+    scaffold(fresh)
+    proc = run("i18n", "export", "--lang", "fr", "--out", tmp_path / "early", "--root", fresh, check=True)
+    assert (tmp_path / "early" / "fr.xlf").is_file() and not (tmp_path / "early" / "build").exists()
+    assert "0 context pictures beside it" in proc.stdout
+    assert "context picture(s) its notes name are not built yet (first: build/context/handout/" in proc.stderr
+    assert "run presskit build, then export again" in proc.stderr

@@ -301,7 +301,12 @@ def i18n_export(obj: Context, fmt: str, langs: tuple[str, ...], out: Path | None
     for lang in target_languages(campaign, langs):
         r = export_xliff(campaign, lang, out if out is not None else campaign.root / "build" / "i18n")
         echo(obj, f"  wrote {r.path}: {r.units} units, {r.translated} translated, {r.fuzzy} needs-review, "
-                  f"{r.untranslated} new")
+                  f"{r.untranslated} new; {r.pictures} context pictures beside it")
+        if r.unbuilt:
+            missing = Problem(r.path, None, f"{len(r.unbuilt)} context picture(s) its notes name are not built yet "
+                                            f"(first: {r.unbuilt[0]})",
+                              "run presskit build, then export again, to send the pictures with the file")
+            echo(obj, f"warning: {missing}", err=True)
 
 
 @i18n.command("import")

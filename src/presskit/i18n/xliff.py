@@ -107,6 +107,8 @@ class ExportResult:
     translated: int
     fuzzy: int
     untranslated: int
+    pictures: int = 0  # context pictures copied beside the file
+    unbuilt: list[str] = field(default_factory=list)  # …and those its notes name that no build has made
 
 
 def export_xliff(campaign: Campaign, lang: str, out_dir: Path) -> ExportResult:
@@ -121,7 +123,30 @@ def export_xliff(campaign: Campaign, lang: str, out_dir: Path) -> ExportResult:
     atomic_write(target, xliff_bytes(catalog, campaign.source_language, lang, relpath(path, root)))
     fuzzy = sum(1 for m in segments if m.string and m.fuzzy)
     empty = sum(1 for m in segments if not m.string)
-    return ExportResult(lang, relpath(target, root), len(segments), len(segments) - fuzzy - empty, fuzzy, empty)
+    copied, unbuilt = copy_pictures(root, segments, out_dir)
+    return ExportResult(lang, relpath(target, root), len(segments), len(segments) - fuzzy - empty, fuzzy, empty,
+                        copied, unbuilt)
+
+
+def copy_pictures(root: Path, messages: list[Any], out_dir: Path) -> tuple[int, list[str]]:
+    """Copy the context pictures the messages' notes name to the same path under *out_dir*, so that
+    the folder sent to an agency holds them where the notes (relative to the XLIFF file) point.
+    Returns how many were copied and the paths no build has made yet (or that are not plain files)."""
+    from .context import COMMENT_PREFIX, CONTEXT_DIR
+
+    copied, unbuilt = 0, []
+    names = dict.fromkeys(c[len(COMMENT_PREFIX):] for m in messages for c in m.auto_comments
+                          if c.startswith(COMMENT_PREFIX + CONTEXT_DIR + "/") and ".." not in c)
+    for name in names:
+        source, target = root / name, out_dir / name
+        if source.is_symlink() or not source.is_file():  # only what presskit wrote under build/
+            unbuilt.append(name)
+            continue
+        if source.resolve() != target.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, source.read_bytes(), durable=False)
+        copied += 1
+    return copied, unbuilt
 
 
 # ---- import ------------------------------------------------------------------------------------
