@@ -8,7 +8,7 @@ room left on the page before them (read from WeasyPrint's boxes, then confirmed 
 document out again).
 A pull quote never ends up on the spread of the sentence it repeats: when a chapter running on
 would put it there, the quote moves to another section the template offers it.
-Only when that cannot work (a short booklet, a document without such chapters) does the template's
+Only when that cannot work (a short booklet, chapters that fill their pages) do the template's
 blank pad pages (id booklet-pad-N) fill the booklet up, and `presskit check` reports them.
 """
 
